@@ -1,0 +1,177 @@
+"""The simulation protocol every mechanism follows.
+
+A :class:`Simulation` owns validated parameters (a :class:`ParamSet`), a random
+generator, and its state.  It is driven by three calls:
+
+``reset(seed=None)``
+    back to the initial state (the same seed gives the same run);
+``step(n=1)``
+    advance ``n`` steps, stopping early once :attr:`done`;
+``snapshot()``
+    an immutable record of the current state: read-only numpy copies and plain
+    numbers the caller may keep as long as it likes.
+
+No Qt here: a simulation runs the same from a script, a notebook, the CLI or
+the GUI's engine thread.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .params import ParamSet
+
+__all__ = ["Simulation", "freeze", "to_jsonable", "RUNNING"]
+
+RUNNING = "running"
+
+
+def freeze(value: Any) -> Any:
+    """A deep, read-only copy: arrays copied and locked, dicts made mapping proxies."""
+    if isinstance(value, np.ndarray):
+        arr = np.array(value, copy=True)
+        arr.setflags(write=False)
+        return arr
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain Python for ``json.dumps``: arrays to lists, non-finite floats to None."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            return [to_jsonable(v) for v in value]
+        return value.tolist()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+class Simulation(ABC):
+    """Base class of every mechanism.
+
+    Subclasses set :attr:`name` (the registry key, e.g. ``"maxnet"``),
+    :attr:`title` (for people, e.g. ``"MaxNet"``) and :attr:`Params`, and
+    implement :meth:`_reset`, :meth:`_step` and :meth:`_snapshot`.  They report
+    progress through :attr:`status`: ``"running"`` until a final state such as
+    ``"converged"`` or ``"done"`` is reached.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    Params: ClassVar[type[ParamSet]]
+    #: Bound on steps when a caller runs "until done" (the CLI without --steps).
+    run_limit: ClassVar[int] = 100_000
+
+    def __init__(self, params: ParamSet | Mapping[str, Any] | None = None, *,
+                 seed: int | None = None, **changes: Any) -> None:
+        if params is None:
+            params = self.Params.from_mapping(changes)
+        elif isinstance(params, Mapping):
+            params = self.Params.from_mapping(params, **changes)
+        elif changes:
+            params = params.replace(**changes)
+        if not isinstance(params, self.Params):
+            raise TypeError(f"{type(self).__name__} needs {self.Params.__name__}, "
+                            f"got {type(params).__name__}")
+        self.params = params
+        self.seed = seed
+        self.status = RUNNING
+        self.step_count = 0
+        self.reset(seed)
+
+    # -- protocol -------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """Back to the initial state; a given ``seed`` replaces the stored one."""
+        if seed is not None:
+            self.seed = int(seed)
+        self.rng = np.random.default_rng(self.seed)
+        self.step_count = 0
+        self.status = RUNNING
+        self._reset()
+
+    def step(self, n: int = 1) -> int:
+        """Advance up to ``n`` steps; return how many were taken."""
+        taken = 0
+        while taken < n and not self.done:
+            self._step()
+            self.step_count += 1
+            taken += 1
+        return taken
+
+    @property
+    def done(self) -> bool:
+        """True once a final state is reached; further steps do nothing."""
+        return self.status != RUNNING
+
+    def snapshot(self) -> Mapping[str, Any]:
+        """An immutable record: ``model``, ``step``, ``status``, ``done`` and the model's own keys."""
+        data = {"model": self.name, "step": self.step_count, "status": self.status,
+                "done": self.done}
+        data.update(self._snapshot())
+        return freeze(data)
+
+    def set_params(self, params: ParamSet | None = None, **changes: Any) -> bool:
+        """Adopt new parameters; invalid ones raise and leave everything as it was.
+
+        Parameters declared ``live`` are applied in place (:meth:`_apply_live`);
+        any other change resets the simulation.  Returns True if it reset.
+        """
+        new = params if params is not None else self.params.replace(**changes)
+        if not isinstance(new, self.Params):
+            raise TypeError(f"expected {self.Params.__name__}")
+        changed = new.changed(self.params)
+        if not changed:
+            return False
+        live = {s.name for s in self.Params.specs() if s.live}
+        old = self.params
+        self.params = new
+        if all(name in live for name in changed):
+            try:
+                self._apply_live(old, changed)
+                return False
+            except NotImplementedError:
+                pass
+        self.reset()
+        return True
+
+    # -- for subclasses -------------------------------------------------------
+    @abstractmethod
+    def _reset(self) -> None:
+        """Build the initial state from ``self.params`` and ``self.rng``."""
+
+    @abstractmethod
+    def _step(self) -> None:
+        """One step; set ``self.status`` when a final state is reached."""
+
+    @abstractmethod
+    def _snapshot(self) -> dict[str, Any]:
+        """The model's own snapshot keys (copied and frozen by :meth:`snapshot`)."""
+
+    def _apply_live(self, old: ParamSet, changed: list[str]) -> None:
+        """Apply live parameter changes in place; raise NotImplementedError to reset instead."""
+        raise NotImplementedError
+
+    def summary(self, snap: Mapping[str, Any]) -> dict[str, str]:
+        """Columns of the CLI's human-readable table for one snapshot."""
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} step={self.step_count} status={self.status} {self.params!r}>"

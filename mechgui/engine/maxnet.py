@@ -1,0 +1,119 @@
+"""MaxNet (Lippmann 1987): winner-take-all by mutual inhibition.
+
+Chapter 4, "MaxNet": m nodes, self-weight 1, every other weight −ε, activation
+f(x) = max(x, 0).  One step is the synchronous update (Step 2)
+
+    a_j(new) = f( a_j(old) − ε Σ_{k≠j} a_k(old) ),
+
+and the net stops when at most one node is non-zero (Step 4).  The seed asks
+"why 0 < ε < 1/m?": with ε ≥ 1/m every node can be driven to zero at once, so
+the run ends ``all_zero``; equal maxima can never separate (``tie``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .base import RUNNING, Simulation
+from .params import Float, Int, ParamSet, Vector
+
+__all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning"]
+
+#: Statuses a MaxNet run can end in.
+CONVERGED, ALL_ZERO, TIE, MAX_STEPS = "converged", "all_zero", "tie", "max_steps"
+
+
+@dataclass(frozen=True, eq=False)
+class MaxNetParams(ParamSet):
+    """Parameters of :class:`MaxNet` (Example 4.1: ε = 0.2, a(0) = (.2, .4, .6, .8))."""
+
+    epsilon: float = Float(0.2, "ε, the inhibition between nodes; the net works for 0 < ε < 1/m",
+                           low=0, high=1, low_open=True, step=0.01, label="ε (epsilon)",
+                           live=True)
+    activations: np.ndarray = Vector((0.2, 0.4, 0.6, 0.8),
+                                     "initial activations a_j(0), the input signals (≥ 0)",
+                                     min_len=2, max_len=100_000, low=0,
+                                     label="initial activations")
+    max_steps: int = Int(1000, "stop after this many steps if no winner has emerged",
+                         low=1, high=10_000_000, label="step cap", live=True)
+
+
+def maxnet_update(activations: np.ndarray, epsilon: float) -> np.ndarray:
+    """One synchronous MaxNet step: f(a_j − ε Σ_{k≠j} a_k) for every j."""
+    total = activations.sum()
+    return np.maximum(activations - epsilon * (total - activations), 0.0)
+
+
+def epsilon_warning(epsilon: float, m: int) -> str | None:
+    """The lecture's warning when ε ≥ 1/m (allowed, because it is a teaching point)."""
+    if epsilon * m >= 1.0:
+        return (f"ε = {epsilon:g} ≥ 1/m = {1.0 / m:.4g}: the inhibition can drive every "
+                f"node to zero at once (the net needs 0 < ε < 1/m)")
+    return None
+
+
+def classify(activations: np.ndarray) -> tuple[str, int | None]:
+    """Status and winner of a MaxNet state (Step 4's stopping test, plus the failures)."""
+    nonzero = np.flatnonzero(activations > 0)
+    if nonzero.size == 0:
+        return ALL_ZERO, None
+    if nonzero.size == 1:
+        return CONVERGED, int(nonzero[0])
+    values = activations[nonzero]
+    # Equal activations receive identical updates, so they stay equal for ever.
+    if np.all(values == values[0]):
+        return TIE, None
+    return RUNNING, None
+
+
+class MaxNet(Simulation):
+    """MaxNet of chapter 4 (Example 4.1).
+
+    Snapshot keys: ``step``, ``activations``, ``winner`` (index or None),
+    ``status`` (``running``, ``converged``, ``all_zero``, ``tie``,
+    ``max_steps``), ``warning`` (text when ε ≥ 1/m, else None), ``epsilon``,
+    ``leaders`` (the indices sharing the current maximum).
+    """
+
+    name = "maxnet"
+    title = "MaxNet"
+    Params = MaxNetParams
+
+    def _reset(self) -> None:
+        self.activations = np.array(self.params.activations, dtype=float)
+        self._settle()
+
+    def _settle(self) -> None:
+        self.status, self.winner = classify(self.activations)
+
+    def _step(self) -> None:
+        self.activations = maxnet_update(self.activations, self.params.epsilon)
+        self._settle()
+        # step_count is incremented after _step returns: this is step number step_count + 1.
+        if self.status == RUNNING and self.step_count + 1 >= self.params.max_steps:
+            self.status = MAX_STEPS
+
+    def _apply_live(self, old: ParamSet, changed: list[str]) -> None:
+        if self.status == MAX_STEPS and self.step_count < self.params.max_steps:
+            self.status = RUNNING
+        elif self.status == RUNNING and self.step_count >= self.params.max_steps:
+            self.status = MAX_STEPS
+
+    def _snapshot(self) -> dict[str, Any]:
+        a = self.activations
+        top = a.max()
+        return {
+            "activations": a,
+            "winner": self.winner,
+            "epsilon": self.params.epsilon,
+            "warning": epsilon_warning(self.params.epsilon, a.size),
+            "leaders": np.flatnonzero(a == top) if top > 0 else np.empty(0, dtype=int),
+        }
+
+    def summary(self, snap) -> dict[str, str]:
+        acts = snap["activations"]
+        shown = " ".join(f"{x:.3f}" for x in acts[:12]) + (" …" if acts.size > 12 else "")
+        return {"activations": shown, "winner": "-" if snap["winner"] is None else str(snap["winner"])}
