@@ -39,6 +39,7 @@ MODELS: dict[str, str] = {
     "maxnet": "mechgui.engine.maxnet:MaxNet",
     "mexican_hat": "mechgui.engine.mexican_hat:MexicanHat",
     "hamming": "mechgui.engine.hamming:HammingNet",
+    "som": "mechgui.engine.som:SOM",
 }
 
 

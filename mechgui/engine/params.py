@@ -218,6 +218,12 @@ class ChoiceSpec(Spec):
 
     choices: tuple[str, ...] = ()
 
+    def coerce(self, value: Any) -> Any:
+        # A declared choice is a value even when it reads "none" (the SOM's topology).
+        if isinstance(value, str) and value in self.choices:
+            return value
+        return super().coerce(value)
+
     def _coerce(self, value: Any) -> Any:
         if not isinstance(value, str) or value not in self.choices:
             raise self.error(value)

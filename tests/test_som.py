@@ -1,0 +1,392 @@
+"""Kohonen SOM: Example 4.4 step by step, neighbourhoods of Figs 4.7/4.8, Examples 4.5-4.7."""
+
+import json
+import math
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import mechgui.engine.som as som_module
+from mechgui.cli import main
+from mechgui.engine import ParameterError, create, load_preset, model_class, presets
+from mechgui.engine.som import (TOPOLOGIES, grid_distance, grid_positions, lattice_edges,
+                                learning_rate_at, neighborhood_units, radius_at, SOMParams)
+
+W0 = [[.2, .6, .5, .9], [.8, .4, .7, .3]]  # Example 4.4, units × inputs
+
+
+def from_preset(name, **changes):
+    preset = load_preset("som", name)
+    cls = model_class("som")
+    return cls(cls.Params.from_mapping({**preset.params, **changes}), seed=preset.seed)
+
+
+def winning_units(sim):
+    return sum(1 for labels in sim.maps()["label_map"] if labels)
+
+
+def groups(sim):
+    return sorted(sorted(labels) for labels in sim.maps()["label_map"] if labels)
+
+
+# -- Example 4.4 -------------------------------------------------------------------
+def test_example_4_4_first_epoch_step_by_step():
+    net = from_preset("fausett-4.4")
+    snap = net.snapshot()
+    np.testing.assert_array_equal(snap["weights"], W0)
+    assert snap["winner"] is None and snap["input"] is None and snap["learning_rate"] == 0.6
+    # Step 3's D(1), D(2) and Step 4's J (book: J = 2, 1, 2, 1) for the four vectors
+    printed_d = [(1.86, 0.98), (0.66, 2.2768), (1.8656, 0.6768), (0.7056, 2.724)]
+    printed_w = [  # book: inputs × units; here transposed
+        [[.2, .92], [.6, .76], [.5, .28], [.9, .12]],
+        [[.08, .92], [.24, .76], [.20, .28], [.96, .12]],
+        [[.08, .968], [.24, .304], [.20, .112], [.96, .048]],
+        [[.032, .968], [.096, .304], [.680, .112], [.984, .048]],
+    ]
+    for k in range(4):
+        assert net.step() == 1
+        snap = net.snapshot()
+        np.testing.assert_allclose(snap["distances"], printed_d[k], atol=5e-4)  # 2.7243 printed 2.724
+        assert snap["winner"] == [1, 0, 1, 0][k]
+        assert list(snap["updated"]) == [snap["winner"]]  # R = 0: only the winner learns
+        np.testing.assert_allclose(snap["update_rates"], [0.6])
+        np.testing.assert_allclose(snap["weights"].T, printed_w[k], atol=1e-12)
+    assert snap["epoch"] == 1 and snap["sample"] == 0 and snap["status"] == "running"
+
+
+def test_example_4_4_second_epoch_halves_alpha():
+    net = from_preset("fausett-4.4")
+    net.step_epoch()
+    assert net.step() == 1 and net.snapshot()["learning_rate"] == pytest.approx(0.3)
+    net.step(100)
+    snap = net.snapshot()
+    assert snap["status"] == "done" and snap["step"] == 8 and snap["epoch"] == 2
+    exact = np.array([[.016, .984], [.047, .359], [.633, .055], [.992, .024]])
+    np.testing.assert_allclose(snap["weights"].T, exact, atol=5e-4)
+    # The book prints [[.016, .980], [.047, .360], [.630, .055], [.999, .024]]: it rounds .359
+    # to .360 and misprints .984 as .980, .633 as .630 and .992 as .999.
+    book = np.array([[.016, .980], [.047, .360], [.630, .055], [.999, .024]])
+    assert np.sum(np.abs(snap["weights"].T - book) > 0.0015) == 3
+    np.testing.assert_allclose(snap["history_learning_rate"], [0.6, 0.3])
+
+
+def test_example_4_4_long_run_matches_the_printed_iterations_and_converges():
+    net = from_preset("fausett-4.4-long")
+    seen = {}
+    while not net.done:
+        net.step_epoch()
+        seen[net.snapshot()["epoch"]] = net.snapshot()["weights"].T.copy()
+    assert net.snapshot()["step"] == 400
+    # Iteration 1 is printed to two decimals
+    np.testing.assert_allclose(seen[1], [[.032, .970], [.096, .300], [.680, .110], [.980, .048]],
+                               atol=5e-3)
+    # Iteration 2: the book's −.17 is a misprint of .017 (and .0053 of .0058)
+    np.testing.assert_allclose(seen[2], [[.0058, .9900], [.0170, .3000], [.7000, .0200], [1, .0086]],
+                               atol=6e-3)
+    for it, printed in {
+        10: [[1.5e-7, 1], [4.6e-7, .37], [.63, 5.4e-7], [1, 2.3e-7]],
+        50: [[1.9e-15, 1], [5.7e-15, .47], [.53, 6.6e-15], [1, 2.8e-15]],  # book: 1.9e-19
+        100: [[6.7e-17, 1], [2.0e-16, .49], [.51, 2.3e-16], [1, 1.0e-16]],
+    }.items():
+        printed = np.array(printed)
+        small = printed < 1e-3
+        np.testing.assert_allclose(seen[it][small], printed[small], rtol=0.05)
+        np.testing.assert_allclose(seen[it][~small], printed[~small], atol=0.01)
+    np.testing.assert_allclose(net.snapshot()["weights"], [[0, 0, .5, 1], [1, .5, 0, 0]], atol=0.01)
+    assert net.snapshot()["history_learning_rate"][-1] == pytest.approx(0.01)
+
+
+# -- neighbourhoods, geometry ------------------------------------------------------
+@pytest.mark.parametrize("topology, radius, count", [
+    ("rectangular", 1, 9), ("rectangular", 2, 25), ("hexagonal", 1, 7), ("hexagonal", 2, 19),
+    ("linear", 1, 3), ("linear", 2, 5), ("diamond", 1, 5), ("diamond", 2, 13), ("none", 2, 1),
+])
+def test_neighbourhood_sizes_for_an_interior_winner(topology, radius, count):
+    rows = cols = 7
+    centre = 3 * cols + 3
+    assert len(neighborhood_units(rows, cols, topology, centre, radius)) == count
+    # the same through the engine: one input equal to the centre unit's weights
+    weights = np.ones((rows * cols, 2))
+    weights[centre] = 0
+    net = create("som", dataset="custom", data=[[0.0, 0.0]], rows=rows, cols=cols, topology=topology,
+                 neighborhood="hard", radius=radius, radius_decay="constant", learning_rate=0.5,
+                 initial_weights=weights)
+    net.step()
+    snap = net.snapshot()
+    assert snap["winner"] == centre and len(snap["updated"]) == count
+    assert np.all(snap["update_rates"] == 0.5)
+    learned = np.flatnonzero(np.any(snap["weights"] != weights, axis=1))
+    assert sorted(learned) == sorted(set(snap["updated"]) - {centre})  # the centre already equals x
+
+
+def test_gaussian_rates_follow_the_grid_distance():
+    net = create("som", dataset="custom", data=[[0.0, 0.0]], rows=9, cols=9, topology="hexagonal",
+                 neighborhood="gaussian", radius=1.5, radius_decay="constant", learning_rate=0.4,
+                 initial_weights=np.where(np.arange(81)[:, None] == 40, 0.0, 1.0) * np.ones((81, 2)))
+    net.step()
+    snap = net.snapshot()
+    d = grid_distance(9, 9, "hexagonal", 40, snap["updated"])
+    np.testing.assert_allclose(snap["update_rates"], 0.4 * np.exp(-d ** 2 / (2 * 1.5 ** 2)))
+    # cut off where h < 0.001: d² ≤ 2·1.5²·ln 1000 = 31.1, so d ≤ 5 learns and the far corners don't
+    everyone = grid_distance(9, 9, "hexagonal", 40, np.arange(81))
+    assert everyone.max() == 6
+    np.testing.assert_array_equal(snap["updated"], np.flatnonzero(everyone <= 5))
+
+
+def test_hexagonal_drawing_uses_the_same_convention_as_the_distances():
+    rows, cols = 5, 6
+    pos = grid_positions(rows, cols, "hexagonal")
+    a, b = np.triu_indices(rows * cols, 1)
+    drawn = np.linalg.norm(pos[a] - pos[b], axis=1)
+    grid = grid_distance(rows, cols, "hexagonal", a, b)
+    np.testing.assert_allclose(drawn[grid == 1], 1.0)
+    assert np.all(drawn[grid > 1] > 1.5)
+    edges = lattice_edges(rows, cols, "hexagonal")
+    assert sorted(map(tuple, edges)) == sorted(zip(a[grid == 1], b[grid == 1]))
+    # odd rows shifted right by half a cell, rows √3/2 apart
+    np.testing.assert_allclose(pos[cols], [0.5, math.sqrt(3) / 2])
+
+
+def test_lattice_edges_and_positions():
+    assert len(lattice_edges(3, 4, "rectangular")) == 3 * 3 + 2 * 4
+    np.testing.assert_array_equal(lattice_edges(3, 4, "rectangular"), lattice_edges(3, 4, "diamond"))
+    assert lattice_edges(3, 4, "none").shape == (0, 2)
+    np.testing.assert_array_equal(lattice_edges(1, 4, "linear"), [[0, 1], [1, 2], [2, 3]])
+    pos = grid_positions(2, 3, "linear")  # the chain snakes: 0 1 2 / 5 4 3
+    np.testing.assert_array_equal(pos, [[0, 0], [1, 0], [2, 0], [2, 1], [1, 1], [0, 1]])
+    np.testing.assert_array_equal(grid_positions(2, 2, "rectangular"), [[0, 0], [1, 0], [0, 1], [1, 1]])
+    net = create("som", rows=3, cols=4, topology="hexagonal")
+    np.testing.assert_array_equal(net.edges(), lattice_edges(3, 4, "hexagonal"))
+    assert net.positions().shape == (12, 2)
+
+
+def test_u_matrix_and_topographic_error_on_hand_checked_maps():
+    # 2×2 map: w0 = (0,0), w1 = (5,0), w2 = (0,5), w3 = (1,1).  Input (.3,.3) is won by unit 0,
+    # runner-up unit 3 (diagonal: Chebyshev 1, Manhattan 2, hexagonal 2, index 3); input (4.6, .4)
+    # is won by unit 1, runner-up unit 3 (Chebyshev 1, Manhattan 1, hexagonal 1, index 2).
+    weights = [[0, 0], [5, 0], [0, 5], [1, 1]]
+    data = [[.3, .3], [4.6, .4]]
+    expected_te = {"rectangular": 0.0, "diamond": 0.5, "hexagonal": 0.5, "linear": 1.0, "none": 1.0}
+    s2 = math.sqrt(2)
+    d12 = math.sqrt(50)
+    d13 = math.sqrt(17)
+    expected_u = {  # mean distance to the units at grid distance 1
+        "rectangular": [(5 + 5 + s2) / 3, (5 + d12 + d13) / 3, (5 + d12 + d13) / 3, (s2 + 2 * d13) / 3],
+        "diamond": [5, (5 + d13) / 2, (5 + d13) / 2, d13],
+        "hexagonal": [5, (5 + d12 + d13) / 3, (5 + d12 + d13) / 3, d13],  # 0-1, 0-2, 1-2, 1-3, 2-3
+        "linear": [5, (5 + d12) / 2, (d12 + d13) / 2, d13],
+    }
+    for topology, te in expected_te.items():
+        net = create("som", dataset="custom", data=data, rows=2, cols=2, topology=topology,
+                     initial_weights=weights)
+        assert net.snapshot()["topographic_error"] == te, topology
+        assert net.snapshot()["quantization_error"] == pytest.approx(
+            (math.hypot(.3, .3) + math.hypot(.4, .4)) / 2)
+        maps = net.maps()
+        if topology == "none":
+            assert np.all(np.isnan(maps["u_matrix"]))
+        else:
+            np.testing.assert_allclose(maps["u_matrix"], expected_u[topology], err_msg=topology)
+        np.testing.assert_array_equal(maps["hit_map"], [1, 1, 0, 0])
+        assert [list(x) for x in maps["label_map"]] == [["1"], ["2"], [], []]
+
+
+# -- letters (Examples 4.5-4.7) ------------------------------------------------------
+def test_topology_spreads_the_letters_over_more_units():
+    for seed in range(4):
+        counts = {}
+        for name in ("fausett-4.5", "fausett-4.6", "fausett-4.7"):
+            net = from_preset(name, epochs=30)
+            net.reset(seed)
+            net.step(net.run_limit)
+            counts[name] = winning_units(net)
+        assert counts["fausett-4.5"] < counts["fausett-4.6"], (seed, counts)
+        assert counts["fausett-4.5"] < counts["fausett-4.7"], (seed, counts)
+
+
+def test_letter_presets_reproduce_the_books_tables():
+    book = {
+        "fausett-4.5": [["C1", "C2", "C3"], ["B1", "B3", "D1", "D3", "E1", "K1", "K3", "E3"],
+                        ["A1", "A2", "A3"], ["J1", "J2", "J3"], ["B2", "D2", "E2", "K2"]],
+        "fausett-4.6": [["K2"], ["J1", "J2", "J3"], ["E1", "E3"], ["K1", "K3"], ["B1", "B3", "D1", "D3"],
+                        ["C1", "C2", "C3"], ["D2"], ["B2", "E2"], ["A1", "A2", "A3"]],
+        "fausett-4.7": [["J1", "J2", "J3"], ["D2"], ["C1", "C2", "C3"], ["D1", "D3"], ["B2", "E2"],
+                        ["B1"], ["K2"], ["E1", "E3", "B3"], ["A3"], ["K1", "K3"], ["A1", "A2"]],
+    }
+    for name, table in book.items():
+        net = from_preset(name)
+        net.step(net.run_limit)
+        assert net.status == "done" and net.step_count == 2100
+        assert groups(net) == sorted(sorted(g) for g in table), name
+        assert net.snapshot()["input_shape"] == (9, 7)
+
+
+# -- stepping, schedules, status -------------------------------------------------------
+@pytest.mark.parametrize("topology, neighborhood", [("rectangular", "gaussian"), ("hexagonal", "hard"),
+                                                    ("linear", "gaussian"), ("diamond", "hard")])
+def test_bulk_steps_equal_single_steps_and_the_numpy_path(topology, neighborhood, monkeypatch):
+    kw = dict(dataset="blobs", points=37, rows=4, cols=5, topology=topology, neighborhood=neighborhood,
+              radius=2, radius_final=0.5, epochs=3, order="shuffled", init="sample")
+    bulk = create("som", seed=7, **kw)
+    assert bulk.step(1000) == 111 and bulk.status == "done"
+    single = create("som", seed=7, **kw)
+    for _ in range(111):
+        single.step()
+    a, b = bulk.snapshot(), single.snapshot()
+    for key in ("weights", "history_quantization_error", "history_topographic_error", "history_radius",
+                "updated", "update_rates", "distances"):
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert a["winner"] == b["winner"] and a["input_index"] == b["input_index"]
+    monkeypatch.setattr(som_module, "_kernels", False)  # as without numba
+    slow = create("som", seed=7, **kw)
+    slow.step(50)
+    slow.step(61)
+    np.testing.assert_allclose(slow.snapshot()["weights"], a["weights"], atol=1e-12)
+    assert slow.snapshot()["winner"] == a["winner"]
+
+
+def test_epochs_history_and_status():
+    net = create("som", points=50, rows=3, cols=3, epochs=4, seed=0)
+    assert net.samples_per_epoch == 50
+    assert net.step(120) == 120
+    snap = net.snapshot()
+    assert snap["epoch"] == 2 and snap["sample"] == 20 and snap["status"] == "running"
+    assert list(snap["history_epoch"]) == [1, 2] and len(snap["history_quantization_error"]) == 2
+    assert snap["quantization_error"] == snap["history_quantization_error"][-1]
+    assert net.step_epoch() == 30 and net.snapshot()["epoch"] == 3
+    assert net.step(1000) == 50 and net.done and net.step(5) == 0
+    assert len(net.snapshot()["history_topographic_error"]) == 4
+    # more epochs, changed live, resume a finished run without a reset
+    assert net.set_params(epochs=5) is False and not net.done
+    assert net.step(1000) == 50 and net.snapshot()["epoch"] == 5
+
+
+def test_schedules():
+    p = SOMParams(learning_rate=0.6, learning_rate_final=0.01, learning_rate_decay="linear", epochs=5,
+                  radius=4, radius_final=0, radius_decay="linear")
+    np.testing.assert_allclose([learning_rate_at(p, e) for e in range(5)], np.linspace(0.6, 0.01, 5))
+    np.testing.assert_allclose([radius_at(p, e) for e in range(5)], [4, 3, 2, 1, 0])
+    p = p.replace(learning_rate_decay="geometric", radius_decay="at-epochs", radius_epochs="2, 3, 4",
+                  radius_final=1.5)
+    np.testing.assert_allclose([learning_rate_at(p, e) for e in (0, 4)], [0.6, 0.01])
+    assert [radius_at(p, e) for e in range(5)] == [4, 4, 3, 2, 1.5]
+    p = p.replace(learning_rate_factor=0.5)
+    assert [learning_rate_at(p, e) for e in range(3)] == [0.6, 0.3, 0.15]
+
+
+def test_hard_radius_reduced_at_epochs_shrinks_the_neighbourhood():
+    net = create("som", dataset="custom", data=[[0.5, 0.5]], rows=5, cols=5, neighborhood="hard",
+                 radius=2, radius_decay="at-epochs", radius_epochs="1, 2", radius_final=0, epochs=3,
+                 init="random", seed=3)
+    sizes = []
+    for _ in range(3):
+        net.step()
+        sizes.append(net.snapshot()["radius"])
+    assert sizes == [2, 1, 0] and len(net.snapshot()["updated"]) == 1
+
+
+@pytest.mark.parametrize("init", ["random", "sample", "pca"])
+@pytest.mark.parametrize("topology", TOPOLOGIES)
+def test_every_init_and_topology_trains_to_finite_values(init, topology):
+    net = create("som", dataset="l-shape", points=60, rows=4, cols=3, topology=topology, init=init,
+                 epochs=2, seed=1)
+    first = net.snapshot()["weights"]
+    assert first.shape == (12, 2)
+    if init == "pca":  # the plane of the data: centred on its mean
+        np.testing.assert_allclose(first.mean(axis=0), net.data.mean(axis=0), atol=1e-12)
+    net.step(net.run_limit)
+    snap = net.snapshot()
+    for key, value in snap.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            assert np.all(np.isfinite(value)), key
+        elif isinstance(value, float):
+            assert math.isfinite(value), key
+    assert snap["status"] == "done" and 0 <= snap["topographic_error"] <= 1
+
+
+def test_snapshot_is_frozen_and_cheap_on_a_30x30_map():
+    net = create("som", rows=30, cols=30, points=1000, seed=0)
+    net.step(1500)
+    snap = net.snapshot()
+    with pytest.raises(ValueError):
+        snap["weights"][0, 0] = 1
+    start = time.perf_counter()
+    for _ in range(60):
+        net.snapshot()
+    assert (time.perf_counter() - start) / 60 < 0.004  # far below a 60 fps frame
+
+
+def test_presets_are_valid_and_named_as_promised():
+    names = presets("som")
+    for name in ("fausett-4.4", "fausett-4.4-long", "fausett-4.5", "fausett-4.6", "fausett-4.7",
+                 "square-10x10", "square-hexagonal", "twisted"):
+        assert name in names
+    for name, preset in names.items():
+        model_class("som").Params.from_mapping(preset.params)
+    for name in ("fausett-4.5", "fausett-4.6", "fausett-4.7", "square-10x10", "twisted"):
+        assert f"seed {names[name].seed}" in names[name].description
+
+
+def test_a_too_fast_radius_leaves_the_map_twisted():
+    def flipped_cells(sim):
+        w = sim.snapshot()["weights"].reshape(10, 10, 2)
+        a, b = w[:-1, 1:] - w[:-1, :-1], w[1:, :-1] - w[:-1, :-1]
+        sign = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0] > 0
+        return min(sign.mean(), 1 - sign.mean())
+
+    good, bad = from_preset("square-10x10"), from_preset("twisted")
+    for net in (good, bad):
+        net.step(net.run_limit)
+    assert flipped_cells(good) == 0 and flipped_cells(bad) > 0.3
+    assert bad.snapshot()["topographic_error"] > good.snapshot()["topographic_error"]
+
+
+# -- parameters ---------------------------------------------------------------------------
+@pytest.mark.parametrize("changes, name", [
+    (dict(dataset="custom"), "data"),
+    (dict(data=[[1, 2]]), "data"),
+    (dict(initial_weights=[[0, 0]]), "initial_weights"),
+    (dict(dataset="fausett-4.4", rows=1, cols=2, initial_weights=[[0, 0], [1, 1]]), "initial_weights"),
+    (dict(radius=0, radius_decay="geometric"), "radius"),
+    (dict(radius_final=0, radius_decay="geometric"), "radius_final"),
+    (dict(radius_decay="at-epochs"), "radius_epochs"),
+    (dict(radius_epochs="1.5"), "radius_epochs"),
+    (dict(learning_rate_final=0, learning_rate_decay="geometric"), "learning_rate_final"),
+    (dict(topology="None"), "topology"),
+])
+def test_invalid_combinations_name_the_parameter(changes, name):
+    with pytest.raises(ParameterError) as info:
+        create("som", **changes)
+    assert info.value.name == name
+
+
+def test_topology_none_is_a_value_not_auto():
+    assert create("som", topology="none", rows=2, cols=2, points=10).params.topology == "none"
+    assert SOMParams.spec("topology").parse("none") == "none"
+
+
+# -- command line -------------------------------------------------------------------------
+def test_example_4_4_through_the_cli(capsys):
+    assert main(["run", "som", "--preset", "fausett-4.4", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["status"] == "done" and record["steps"] == 8
+    frames = record["frames"]
+    assert [f["step"] for f in frames] == list(range(9))
+    assert [f["winner"] for f in frames[1:5]] == [1, 0, 1, 0]
+    np.testing.assert_allclose(np.array(frames[4]["weights"]).T,
+                               [[.032, .968], [.096, .304], [.680, .112], [.984, .048]], atol=1e-12)
+    np.testing.assert_allclose(np.array(frames[8]["weights"]).T,
+                               [[.016, .984], [.047, .359], [.633, .055], [.992, .024]], atol=5e-4)
+
+
+def test_python_dash_m_runs_the_som():
+    proc = subprocess.run([sys.executable, "-m", "mechgui", "run", "som", "--preset", "fausett-4.4",
+                           "--json"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["frames"][-1]["epoch"] == 2
+    table = subprocess.run([sys.executable, "-m", "mechgui", "run", "som", "--preset", "fausett-4.4"],
+                           capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0 and "done" in table.stdout and "x(4)" in table.stdout
