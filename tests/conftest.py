@@ -1,5 +1,48 @@
-"""Test configuration: Qt runs offscreen, so the suite needs no display."""
+"""Test configuration.
+
+Qt runs offscreen, so the suite needs no display, and settings go to a
+throw-away folder.  An autouse fixture fails any test that leaves an engine
+thread running, a window open, an exception in an engine thread, or an error
+while drawing a snapshot.
+"""
 
 import os
+import sys
+import tempfile
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mechgui-test-config-")
+
+
+@pytest.fixture(autouse=True)
+def qt_leftovers(request):
+    """Fail a test that leaves threads, windows or swallowed errors behind."""
+    runner_module = sys.modules.get("mechgui.app.runner")
+    before = set(map(id, runner_module.all_runners())) if runner_module else set()
+    yield
+    runner_module = sys.modules.get("mechgui.app.runner")
+    if runner_module is None:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    from mechgui.app.panel import all_panels
+
+    app = QApplication.instance()
+    windows = [w for w in app.topLevelWidgets() if w.isVisible()] if app else []
+    for window in windows:
+        window.close()
+    leftovers = runner_module.live_runners()
+    for runner in leftovers:
+        runner.shutdown()
+    expected = request.node.get_closest_marker("engine_errors") is not None
+    errors = [] if expected else [e for r in runner_module.all_runners()
+                                  if id(r) not in before for e in r.errors]
+    drawing = [e for p in all_panels() for e in p.render_errors]
+    for panel in all_panels():
+        panel.render_errors.clear()
+    assert not leftovers, f"engine threads left running: {leftovers}"
+    assert not windows, f"windows left open: {[w.windowTitle() for w in windows]}"
+    assert not errors, "exception in an engine thread:\n" + "\n".join(errors)
+    assert not drawing, "exception while drawing a snapshot:\n" + "\n".join(drawing)

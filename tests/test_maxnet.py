@@ -130,3 +130,21 @@ def test_thousands_of_nodes_converge():
     snap = net.snapshot()
     assert snap["status"] == "converged"
     assert snap["winner"] == int(np.argmax(net.params.activations))
+
+
+def test_trajectory_follows_the_strongest_nodes_and_stays_bounded():
+    net = create("maxnet", epsilon=0.2, activations=[0.2, 0.4, 0.6, 0.8])
+    net.step(5)
+    snap = net.snapshot()
+    assert list(snap["tracked"]) == [3, 2, 1, 0]
+    assert list(snap["trajectory_steps"]) == [0, 1, 2, 3, 4, 5]
+    np.testing.assert_allclose(snap["trajectory"][:, 0], [0.8, 0.56, 0.48, 0.442, 0.422, 0.421],
+                               atol=5e-4)
+    long = create("maxnet", epsilon=1e-9, activations=np.linspace(0.5, 0.6, 30),
+                  max_steps=1_000_000)
+    long.step(20_000)
+    snap = long.snapshot()
+    steps = snap["trajectory_steps"]
+    assert len(steps) <= 4097 and steps[0] == 0 and steps[-1] == 20_000
+    assert np.all(np.diff(steps) > 0) and snap["trajectory"].shape == (len(steps), 12)
+    np.testing.assert_array_equal(snap["trajectory"][-1], snap["activations"][snap["tracked"]])

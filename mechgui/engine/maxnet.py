@@ -24,6 +24,8 @@ __all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning"]
 
 #: Statuses a MaxNet run can end in.
 CONVERGED, ALL_ZERO, TIE, MAX_STEPS = "converged", "all_zero", "tie", "max_steps"
+#: How many nodes (the strongest at t = 0) the snapshot's trajectory follows.
+TRACKED_NODES = 12
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,13 +71,49 @@ def classify(activations: np.ndarray) -> tuple[str, int | None]:
     return RUNNING, None
 
 
+class _Trajectory:
+    """Rows of tracked activations at steps 0, s, 2s, …; the stride s doubles when full."""
+
+    capacity = 4096
+
+    def __init__(self, first: np.ndarray) -> None:
+        self.rows = np.empty((self.capacity, first.size))
+        self.steps = np.empty(self.capacity, dtype=np.int64)
+        self.rows[0], self.steps[0] = first, 0
+        self.count, self.stride = 1, 1
+
+    def add(self, step: int, row: np.ndarray) -> None:
+        if step % self.stride:
+            return
+        if self.count == self.capacity:
+            keep = self.steps[: self.count] % (2 * self.stride) == 0
+            kept = int(keep.sum())
+            self.rows[:kept] = self.rows[: self.count][keep]
+            self.steps[:kept] = self.steps[: self.count][keep]
+            self.count, self.stride = kept, 2 * self.stride
+            if step % self.stride:
+                return
+        self.rows[self.count], self.steps[self.count] = row, step
+        self.count += 1
+
+    def arrays(self, step: int, current: np.ndarray) -> dict[str, np.ndarray]:
+        rows, steps = self.rows[: self.count], self.steps[: self.count]
+        if steps[-1] != step:  # always end with the current state
+            rows, steps = np.vstack([rows, current]), np.append(steps, step)
+        return {"trajectory": rows, "trajectory_steps": steps}
+
+
 class MaxNet(Simulation):
     """MaxNet of chapter 4 (Example 4.1).
 
     Snapshot keys: ``step``, ``activations``, ``winner`` (index or None),
     ``status`` (``running``, ``converged``, ``all_zero``, ``tie``,
     ``max_steps``), ``warning`` (text when ε ≥ 1/m, else None), ``epsilon``,
-    ``leaders`` (the indices sharing the current maximum).
+    ``leaders`` (the indices sharing the current maximum), ``tracked`` (the
+    up to :data:`TRACKED_NODES` nodes with the largest initial activations) and
+    ``trajectory`` (their activations, one row per entry of
+    ``trajectory_steps``: every step t = 0, 1, … of a short run; a long run
+    keeps every 2nd, 4th, … step so that memory stays bounded).
     """
 
     name = "maxnet"
@@ -84,6 +122,8 @@ class MaxNet(Simulation):
 
     def _reset(self) -> None:
         self.activations = np.array(self.params.activations, dtype=float)
+        self.tracked = np.argsort(-self.activations, kind="stable")[:TRACKED_NODES]
+        self._trajectory = _Trajectory(self.activations[self.tracked])
         self._settle()
 
     def _settle(self) -> None:
@@ -91,6 +131,7 @@ class MaxNet(Simulation):
 
     def _step(self) -> None:
         self.activations = maxnet_update(self.activations, self.params.epsilon)
+        self._trajectory.add(self.step_count + 1, self.activations[self.tracked])
         self._settle()
         # step_count is incremented after _step returns: this is step number step_count + 1.
         if self.status == RUNNING and self.step_count + 1 >= self.params.max_steps:
@@ -111,6 +152,8 @@ class MaxNet(Simulation):
             "epsilon": self.params.epsilon,
             "warning": epsilon_warning(self.params.epsilon, a.size),
             "leaders": np.flatnonzero(a == top) if top > 0 else np.empty(0, dtype=int),
+            "tracked": self.tracked,
+            **self._trajectory.arrays(self.step_count, a[self.tracked]),
         }
 
     def summary(self, snap) -> dict[str, str]:

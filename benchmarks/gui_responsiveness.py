@@ -1,0 +1,138 @@
+"""How smooth is a tab while its engine runs flat out?
+
+For one tab and preset, this runs the engine at full speed for a few seconds
+inside the real window and prints
+
+* frames drawn per second,
+* the longest stall of the GUI event loop (a 10 ms timer measures the gaps),
+* engine steps per second while the panel draws, and the same engine alone
+  (headless, same process, same parameters) as the reference, with their ratio.
+
+    python benchmarks/gui_responsiveness.py --tab maxnet --preset close-call
+    python benchmarks/gui_responsiveness.py --tab som --preset square-hexagonal --set rows=30 --set cols=30
+    python benchmarks/gui_responsiveness.py --tab gan --preset ring-8
+
+Offscreen by default (set QT_QPA_PLATFORM to use a real screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyqtgraph)
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from mechgui.app import MainWindow  # noqa: E402
+from mechgui.app.runner import MAX_SPEED  # noqa: E402
+from mechgui.engine import create, load_preset, model_class  # noqa: E402
+
+
+def _wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _changes(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        out[key] = value
+    return out
+
+
+def headless(model: str, params, seed, seconds: float) -> float:
+    """Engine steps per second without any window (chunks like the engine thread's)."""
+    sim = create(model, seed=seed, **params.to_dict())
+    sim.step(10)  # warm up (numba compile or cache load, torch first call)
+    steps, start = 0, time.perf_counter()
+    chunk = 1
+    while time.perf_counter() - start < seconds:
+        if sim.done:
+            sim.reset()
+        t0 = time.perf_counter()
+        steps += sim.step(chunk)
+        if time.perf_counter() - t0 < 0.001:
+            chunk = min(chunk * 2, 1 << 16)
+    return steps / (time.perf_counter() - start)
+
+
+def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: float,
+              lecture: bool) -> dict[str, float]:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(restore=False, lecture=lecture)
+    window.resize(1400, 860)
+    window.show()
+    panel = window.show_tab(tab)
+    if preset:
+        panel.load_preset(preset)
+    if changes:
+        if not panel.submit_params(**changes):
+            raise SystemExit(panel.message.text())
+    _wait(500)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    _wait(1000)  # warm-up: compile, first frames
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    frames0, step0 = panel.frames_drawn, panel.snapshot["step"]
+    restarts = [0]
+    start = time.perf_counter()
+    timer.start(10)
+    while time.perf_counter() - start < seconds:
+        _wait(100)
+        if panel.snapshot["done"]:  # keep it running for the whole measurement
+            restarts[0] += panel.snapshot["step"] - step0
+            step0 = 0
+            panel.reset()
+            panel.play()
+    timer.stop()
+    elapsed = time.perf_counter() - start
+    steps = restarts[0] + panel.snapshot["step"] - step0
+    frames = panel.frames_drawn - frames0
+    params = panel.form.params
+    window.close()
+    app.processEvents()
+    return {"fps": frames / elapsed, "max_gap_ms": max(gaps) * 1000,
+            "median_gap_ms": statistics.median(gaps) * 1000, "steps_per_s": steps / elapsed,
+            "params": params}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tab", default="maxnet")
+    parser.add_argument("--preset")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--lecture", action="store_true")
+    args = parser.parse_args()
+    model_class(args.tab)  # a clear error for an unknown tab
+    seed = load_preset(args.tab, args.preset).seed if args.preset else None
+    gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture)
+    alone = headless(args.tab, gui["params"], seed, args.seconds)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{args.tab} {args.preset or ''} {' '.join(args.set)} (load average {load:.2f})")
+    print(f"  frames drawn          : {gui['fps']:8.1f} /s")
+    print(f"  GUI event-loop gaps   : median {gui['median_gap_ms']:.0f} ms, longest {gui['max_gap_ms']:.0f} ms"
+          f" (10 ms timer)")
+    print(f"  engine, window drawing: {gui['steps_per_s']:12,.0f} steps/s")
+    print(f"  engine alone          : {alone:12,.0f} steps/s")
+    print(f"  with window / alone   : {gui['steps_per_s'] / alone:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

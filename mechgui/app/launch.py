@@ -1,0 +1,91 @@
+"""Start the window from the command line (``mechgui``, ``python -m mechgui``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from mechgui.engine import ParameterError
+
+from .main_window import MainWindow, tab_names
+from .runner import MAX_SPEED
+
+__all__ = ["launch"]
+
+#: How long --screenshot waits for the engine before giving up (seconds).
+SCREENSHOT_TIMEOUT = 300.0
+#: The window must have drawn no new frame for this long before the picture is taken.
+QUIET_SECONDS = 0.4
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Show the window; with ``--screenshot`` save a PNG after ``--steps`` and exit."""
+    if args.tab is not None and args.tab not in tab_names():
+        return _error(str(ParameterError("--tab", args.tab,
+                                         "expected one of " + ", ".join(tab_names()))))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mechgui")
+    app.setOrganizationName("mechgui")
+    scripted = args.screenshot is not None
+    window = MainWindow(lecture=True if args.lecture else None, restore=not scripted)
+    if scripted:
+        window.resize(1400, 860)
+    panel = window.show_tab(args.tab) if args.tab else window.panel()
+    if args.preset:
+        try:
+            panel.load_preset(args.preset)
+        except ParameterError as exc:
+            window.shutdown()
+            window.deleteLater()
+            return _error(str(exc))
+    window.show()
+    if args.steps:
+        panel.set_speed(MAX_SPEED)
+        panel.run_steps(args.steps)
+    if not scripted:
+        return app.exec()
+
+    outcome = {"code": 1}
+    target = args.steps or 0
+    started = time.monotonic()
+    state = {"frames": -1, "since": time.monotonic()}
+
+    def poll() -> None:
+        snap = panel.snapshot
+        now = time.monotonic()
+        if panel.frames_drawn != state["frames"]:
+            state["frames"], state["since"] = panel.frames_drawn, now
+        ready = (snap is not None and not panel.runner.playing
+                 and (snap["step"] >= target or snap["done"])
+                 and now - state["since"] >= QUIET_SECONDS)
+        if ready:
+            timer.stop()
+            app.processEvents()
+            if window.grab().save(args.screenshot):
+                print(f"saved {args.screenshot} (step {snap['step']}, {snap['status']})")
+                outcome["code"] = 0
+            else:
+                print(f"error: could not write {args.screenshot}", file=sys.stderr)
+            window.close()
+            app.quit()
+        elif now - started > SCREENSHOT_TIMEOUT:
+            timer.stop()
+            print("error: the engine did not finish before the screenshot timeout",
+                  file=sys.stderr)
+            window.close()
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(50)
+    app.exec()
+    return outcome["code"]

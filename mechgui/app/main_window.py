@@ -1,0 +1,289 @@
+"""The main window: one tab per mechanism, menus, shortcuts, settings."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mechgui.engine import to_jsonable
+
+from . import exporters
+from .panel import SimulationPanel
+from .theme import LECTURE, NORMAL, Theme, apply_ui_font
+
+__all__ = ["MainWindow", "TABS", "tab_names"]
+
+#: The tabs, in order: model name, tab title, panel class ("module:Class").
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("maxnet", "MaxNet", "mechgui.app.panels.maxnet:MaxNetPanel"),
+    ("mexican_hat", "Mexican Hat", "mechgui.app.panels.mexican_hat:MexicanHatPanel"),
+    ("hamming", "Hamming net", "mechgui.app.panels.hamming:HammingPanel"),
+)
+
+
+def tab_names() -> list[str]:
+    return [name for name, _, _ in TABS]
+
+
+class _LazyTab(QWidget):
+    """Holds a panel, built the first time the tab is shown or asked for.
+
+    Building late keeps start-up fast: the GAN panel imports torch only when
+    its tab is first used.
+    """
+
+    def __init__(self, target: str, window: "MainWindow") -> None:
+        super().__init__()
+        self._target = target
+        self._window = window
+        self.panel: SimulationPanel | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+
+    def build(self) -> SimulationPanel:
+        if self.panel is None:
+            module, _, cls = self._target.partition(":")
+            panel_class = getattr(importlib.import_module(module), cls)
+            self.panel = panel_class(theme=self._window.theme)
+            self.layout().addWidget(self.panel)
+            self._window._panel_built(self.panel)
+        return self.panel
+
+    def showEvent(self, event) -> None:
+        self.build()
+        super().showEvent(event)
+
+
+class MainWindow(QMainWindow):
+    """mechgui's window.  ``MainWindow()`` works without arguments (tests, embedding)."""
+
+    def __init__(self, settings: QSettings | None = None, lecture: bool | None = None,
+                 restore: bool = True) -> None:
+        super().__init__()
+        exporters.install()
+        #: Save geometry, tab and lecture mode on close (off for scripted screenshots).
+        self.persist = restore
+        self.setWindowTitle("mechgui — mechanism-based neural networks")
+        self.settings = settings if settings is not None else QSettings("mechgui", "mechgui")
+        saved_lecture = _bool(self.settings.value("lecture", False)) if restore else False
+        self.theme: Theme = LECTURE if (saved_lecture if lecture is None else lecture) else NORMAL
+        apply_ui_font(self.theme)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self._lazy: dict[str, _LazyTab] = {}
+        for name, title, target in TABS:
+            tab = _LazyTab(target, self)
+            self._lazy[name] = tab
+            self.tabs.addTab(tab, title)
+        self.setCentralWidget(self.tabs)
+        self.step_status = QLabel()
+        self.statusBar().addPermanentWidget(self.step_status)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._build_menus()
+
+        self.resize(1280, 800)
+        if restore:
+            geometry = self.settings.value("geometry")
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+            last = self.settings.value("tab")
+            if isinstance(last, str) and last in self._lazy:
+                self.tabs.setCurrentWidget(self._lazy[last])
+        self.lecture_action.setChecked(self.theme is LECTURE)
+
+    # -- public ----------------------------------------------------------------------
+    def panel(self, name: str | None = None) -> SimulationPanel:
+        """The panel of tab ``name`` (the current tab by default), built if needed."""
+        if name is None:
+            name = self.current_name()
+        return self._lazy[name].build()
+
+    def built_panels(self) -> list[SimulationPanel]:
+        return [t.panel for t in self._lazy.values() if t.panel is not None]
+
+    def current_name(self) -> str:
+        widget = self.tabs.currentWidget()
+        return next(n for n, t in self._lazy.items() if t is widget)
+
+    def show_tab(self, name: str) -> SimulationPanel:
+        self.tabs.setCurrentWidget(self._lazy[name])
+        return self.panel(name)
+
+    def set_lecture_mode(self, on: bool) -> None:
+        self.theme = LECTURE if on else NORMAL
+        apply_ui_font(self.theme)
+        for panel in self.built_panels():
+            panel.apply_theme(self.theme)
+        if self.lecture_action.isChecked() != on:
+            self.lecture_action.setChecked(on)
+
+    @property
+    def lecture_mode(self) -> bool:
+        return self.theme is LECTURE
+
+    def shutdown(self) -> None:
+        """Stop every engine thread (cooperatively; never terminate())."""
+        for panel in self.built_panels():
+            panel.shutdown()
+
+    # -- menus -------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        if tip:
+            action.setStatusTip(tip)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work in full screen, without the menu bar
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "Export plot…", self._export_plot, "Ctrl+E",
+                     tip="Save a plot of this tab as PNG, SVG or CSV")
+        self._action(file, "Save snapshot as JSON…", self._save_snapshot, "Ctrl+S",
+                     tip="The engine's current state, as the CLI's --json prints it")
+        self._action(file, "Save window image…", self._save_window_image, "Ctrl+Shift+S")
+        file.addSeparator()
+        self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        run = bar.addMenu("&Run")
+        self.play_action = self._action(run, "Play / Pause", self._play, Qt.Key.Key_Space)
+        self._action(run, "Step", self._step, Qt.Key.Key_Right)
+        self._action(run, "Reset", self._reset, Qt.Key.Key_R)
+
+        view = bar.addMenu("&View")
+        self.lecture_action = self._action(view, "Lecture mode", self.set_lecture_mode, "Ctrl+L",
+                                           checkable=True,
+                                           tip="Large fonts, thick lines, high contrast")
+        self._action(view, "Full screen", self._toggle_full_screen, Qt.Key.Key_F11)
+        view.addSeparator()
+        for i, (name, title, _) in enumerate(TABS):
+            self._action(view, title, lambda _=False, n=name: self.show_tab(n), f"Ctrl+{i + 1}")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "Keyboard shortcuts", self._show_shortcuts, "F1")
+        self._action(help_menu, "About mechgui", self._about)
+
+    # -- slots --------------------------------------------------------------------------
+    @Slot()
+    def _play(self) -> None:
+        self.panel().toggle_play()
+
+    @Slot()
+    def _step(self) -> None:
+        self.panel().step_once()
+
+    @Slot()
+    def _reset(self) -> None:
+        self.panel().reset()
+
+    @Slot()
+    def _toggle_full_screen(self) -> None:
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+
+    @Slot(int)
+    def _tab_changed(self, index: int) -> None:
+        panel = self.panel()
+        self._show_step(panel)
+
+    def _panel_built(self, panel: SimulationPanel) -> None:
+        panel.stepChanged.connect(self._step_changed)
+        panel.statusChanged.connect(self._step_changed)
+
+    @Slot()
+    def _step_changed(self, *_: Any) -> None:
+        current = self._lazy[self.current_name()].panel
+        if current is not None:
+            self._show_step(current)
+
+    def _show_step(self, panel: SimulationPanel) -> None:
+        snap = panel.snapshot
+        if snap is None:
+            self.step_status.setText(f"{panel.simulation_class.title}")
+        else:
+            self.step_status.setText(f"{panel.simulation_class.title} · step {snap['step']} · "
+                                     f"{str(snap['status']).replace('_', ' ')}")
+
+    @Slot()
+    def _export_plot(self) -> None:
+        panel = self.panel()
+        plots = panel._plots
+        if not plots:
+            return
+        plot = plots[0][0]
+        scene = plot.scene()
+        if scene is not None:
+            scene.showExportDialog()
+
+    @Slot()
+    def _save_snapshot(self) -> None:
+        panel = self.panel()
+        if panel.snapshot is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save snapshot", f"{panel.model}.json",
+                                              "JSON (*.json)")
+        if path:
+            data = {"model": panel.model, "params": panel.form.params.to_dict(),
+                    "snapshot": to_jsonable(panel.snapshot)}
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=1)
+
+    @Slot()
+    def _save_window_image(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save window image", "mechgui.png",
+                                              "PNG (*.png)")
+        if path:
+            self.grab().save(path)
+
+    @Slot()
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", (
+            "Space\tplay / pause\n→\tone step\nR\treset\nCtrl+1…5\tswitch tabs\n"
+            "Ctrl+L\tlecture mode\nF11\tfull screen\nCtrl+E\texport a plot\n"
+            "Ctrl+S\tsave the snapshot as JSON\n\n"
+            "Right-click any plot for its own menu (export PNG/SVG/CSV, zoom)."))
+
+    @Slot()
+    def _about(self) -> None:
+        from mechgui import __version__
+        QMessageBox.about(self, "About mechgui", (
+            f"<b>mechgui {__version__}</b><br>A visual simulator of the mechanism-based neural "
+            "networks of chapter 4: MaxNet, Mexican Hat, Hamming net, Kohonen maps and GANs."))
+
+    # -- life cycle ---------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("tab", self.current_name())
+            self.settings.setValue("lecture", self.lecture_mode)
+            self.settings.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("true", "1", "yes")
+    return bool(value)

@@ -1,0 +1,550 @@
+"""The common frame of every tab: transport bar, presets, generated form, plots.
+
+A :class:`SimulationPanel` owns one :class:`~mechgui.app.runner.EngineRunner`
+(the simulation lives on its engine thread) and only *renders* snapshots.  A
+mechanism's panel subclasses it and implements :meth:`build_view` (create the
+plot items once) and :meth:`render` (update them with ``setData``/``setImage``
+from one snapshot); optional hooks add controls and restyle for lecture mode.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import weakref
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mechgui.engine import ParameterError, ParamSet, Simulation, load_preset, model_class, presets
+
+from .paramform import ParamForm
+from .runner import MAX_SPEED, EngineRunner
+from .theme import NORMAL, STATUS_COLOURS, Theme, apply_plot_theme
+
+__all__ = ["SimulationPanel", "TransportBar", "SPEEDS", "status_text", "all_panels"]
+
+#: Speeds offered by the slider, in steps per second (MAX_SPEED: as fast as possible).
+SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 30, 100, 1000, 10_000, MAX_SPEED)
+
+_STATUS_TEXT = {
+    "running": "running",
+    "converged": "converged ✓",
+    "done": "done ✓",
+    "all_zero": "all zero ✗",
+    "tie": "tie ✗",
+    "max_steps": "step cap reached",
+    "diverged": "diverged ✗",
+}
+
+CUSTOM = "(custom)"
+#: A frame counts as drawn when its canvases have not painted for this long (ms) …
+PAINT_QUIET_MS = 3
+#: … or, if nothing painted at all, after this long.
+PAINT_TIMEOUT_MS = 100
+
+_PANELS: "weakref.WeakSet[SimulationPanel]" = weakref.WeakSet()
+
+
+def all_panels() -> list["SimulationPanel"]:
+    """Every panel alive (the test suite checks them for drawing errors)."""
+    return list(_PANELS)
+
+
+def status_text(status: str, playing: bool, step: int) -> str:
+    """The badge's words for an engine status."""
+    if status == "running":
+        if playing:
+            return "running"
+        return "ready" if step == 0 else "paused"
+    return _STATUS_TEXT.get(status, status.replace("_", " "))
+
+
+def speed_label(speed: float) -> str:
+    return "max speed" if speed == MAX_SPEED else f"{speed:g} step/s"
+
+
+class TransportBar(QWidget):
+    """Play/Pause, Step, Reset, speed, step counter and status badge."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.play_button = QPushButton("▶  Play")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.step_button = QPushButton("Step ▸")
+        self.step_button.setToolTip("One step (→)")
+        self.reset_button = QPushButton("⟲  Reset")
+        self.reset_button.setToolTip("Back to the initial state (R)")
+        for b in (self.play_button, self.step_button, self.reset_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumWidth(90)
+            row.addWidget(b)
+        row.addSpacing(16)
+        row.addWidget(QLabel("speed"))
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setPageStep(1)
+        self.speed_slider.setMinimumWidth(140)
+        self.speed_slider.setMaximumWidth(220)
+        self.speed_slider.setToolTip("Steps per second: from slow motion to as fast as possible")
+        self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addWidget(self.speed_slider)
+        self.speed_label = QLabel()
+        self.speed_label.setFixedWidth(self.speed_label.fontMetrics().horizontalAdvance(
+            "10000 step/s") + 8)
+        row.addWidget(self.speed_label)
+        row.addStretch(1)
+        self.step_label = QLabel("step 0")
+        self.step_label.setObjectName("step-counter")
+        self.step_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        font = self.step_label.font()
+        font.setBold(True)
+        self.step_label.setFont(font)
+        # Fixed widths: a label that grows with each digit would re-layout the window.
+        self._fix_widths()
+        row.addWidget(self.step_label)
+        row.addSpacing(8)
+        self.badge = QLabel("ready")
+        self.badge.setObjectName("status-badge")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setFixedWidth(self.badge.fontMetrics().horizontalAdvance("step cap reached") + 28)
+        row.addWidget(self.badge)
+        self.speed_slider.valueChanged.connect(self._show_speed)
+        self.set_badge("ready", "ready")
+
+    def _fix_widths(self) -> None:
+        self.step_label.setFixedWidth(self.step_label.fontMetrics().horizontalAdvance(
+            "step 000000000") + 8)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fix_widths()
+            self.badge.setFixedWidth(self.badge.fontMetrics().horizontalAdvance(
+                "step cap reached") + 28)
+            self.speed_label.setFixedWidth(self.speed_label.fontMetrics().horizontalAdvance(
+                "10000 step/s") + 8)
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.speed_slider.value()]
+
+    def set_speed(self, speed: float) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs((SPEEDS[i] or 1e9) - (speed or 1e9)))
+        self.speed_slider.setValue(index)
+        self._show_speed(index)
+
+    @Slot(int)
+    def _show_speed(self, index: int) -> None:
+        self.speed_label.setText(speed_label(SPEEDS[index]))
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_button.blockSignals(True)
+        self.play_button.setChecked(playing)
+        self.play_button.setText("⏸  Pause" if playing else "▶  Play")
+        self.play_button.blockSignals(False)
+
+    def set_badge(self, status: str, text: str) -> None:
+        key = "playing" if text == "running" else ("ready" if text in ("ready", "paused") else status)
+        colour = STATUS_COLOURS.get(key, "#5A6270")
+        self.badge.setText(text)
+        self.badge.setStyleSheet(f"QLabel {{ background: {colour}; color: white; "
+                                 f"border-radius: 6px; padding: 3px 10px; font-weight: bold; }}")
+
+
+class _PaintWatcher(QObject):
+    """Tells its panel when one of its plot canvases has painted."""
+
+    def __init__(self, panel: "SimulationPanel") -> None:
+        super().__init__(panel)
+        self._panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._panel._canvas_painting()
+        return False
+
+
+class SimulationPanel(QWidget):
+    """Base of every tab.  Subclasses set :attr:`model` and implement the view."""
+
+    #: Registry name of the engine, e.g. ``"maxnet"``.
+    model: ClassVar[str] = ""
+    #: Initial speed (steps per second; MAX_SPEED for as fast as possible).
+    default_speed: ClassVar[float] = 2
+    #: Parameters not shown in the generated form (edited by the panel's own controls).
+    hidden_params: ClassVar[tuple[str, ...]] = ()
+
+    stepChanged = Signal(int)
+    statusChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"panel-{self.model}")
+        self.simulation_class: type[Simulation] = model_class(self.model)
+        self.Params: type[ParamSet] = self.simulation_class.Params
+        self.theme = theme
+        self.snapshot: Mapping[str, Any] | None = None
+        self.frames_drawn = 0
+        self.render_errors: list[str] = []
+        self._plots: list[tuple[pg.PlotItem, str]] = []
+        self._last_step = -1
+        self._started = False
+        _PANELS.add(self)
+
+        self.presets = presets(self.model)
+        first = next(iter(self.presets.values()), None)
+        params = self.Params.from_mapping(first.params) if first else self.Params()
+        self._initial_params = params
+        self._initial_seed = first.seed if first else None
+        self.preset_name = first.name if first else CUSTOM
+
+        self.runner = EngineRunner(self._make_simulation, self, name=self.model)
+        self.runner.snapshotReady.connect(self._on_snapshot)
+        self.runner.playingChanged.connect(self._on_playing)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.refused.connect(self._on_refused)
+        self.runner.paramsReplaced.connect(self._on_params_replaced)
+        # The engine waits while a frame is drawn (EngineRunner.frame_drawn).
+        self.runner.wait_for_drawing = True
+        self._awaiting_paint = False
+        self._paint_watcher = _PaintWatcher(self)
+        self._drawn_timer = QTimer(self)
+        self._drawn_timer.setSingleShot(True)
+        self._drawn_timer.timeout.connect(self._frame_drawn)
+
+        # -- layout -----------------------------------------------------------------
+        outer = QVBoxLayout(self)
+        self.transport = TransportBar()
+        outer.addWidget(self.transport)
+        self.message = QLabel()
+        self.message.setObjectName("panel-message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 4, 0)
+
+        preset_box = QGroupBox("Preset")
+        pl = QVBoxLayout(preset_box)
+        self.preset_combo = QComboBox()
+        self.preset_combo.setObjectName("preset-combo")
+        for preset in self.presets.values():
+            self.preset_combo.addItem(preset.title, preset.name)
+        self.preset_combo.addItem(CUSTOM, CUSTOM)
+        self.preset_combo.setToolTip("Load a worked example or a lecture scenario")
+        pl.addWidget(self.preset_combo)
+        self.preset_description = QLabel()
+        self.preset_description.setWordWrap(True)
+        self.preset_description.setObjectName("preset-description")
+        pl.addWidget(self.preset_description)
+        side_layout.addWidget(preset_box)
+
+        form_box = QGroupBox("Parameters")
+        fl = QVBoxLayout(form_box)
+        self.form = ParamForm(params, hidden=self.hidden_params)
+        fl.addWidget(self.form)
+        side_layout.addWidget(form_box)
+        extra = self.build_controls()
+        if extra is not None:
+            side_layout.addWidget(extra)
+        side_layout.addStretch(1)
+
+        scroll = self._side_scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(280)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split.addWidget(scroll)
+        view = self.build_view()
+        for canvas in [view, *view.findChildren(pg.GraphicsView)]:
+            if isinstance(canvas, pg.GraphicsView):
+                canvas.viewport().installEventFilter(self._paint_watcher)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        split.addWidget(view)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([320, 900])
+        outer.addWidget(split, 1)
+
+        # -- wiring -----------------------------------------------------------------
+        t = self.transport
+        t.play_button.clicked.connect(self.toggle_play)
+        t.step_button.clicked.connect(self.step_once)
+        t.reset_button.clicked.connect(self.reset)
+        t.speed_slider.valueChanged.connect(self._speed_changed)
+        t.set_speed(self.default_speed)
+        self.runner.set_speed(t.speed)
+        self.form.paramsEdited.connect(self._form_edited)
+        self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
+        self._show_preset_description()
+        self.apply_theme(theme)
+        self.on_params(params)
+
+    # -- for subclasses -------------------------------------------------------------
+    def build_view(self) -> QWidget:
+        """Create the plots (once); return the widget that holds them."""
+        raise NotImplementedError
+
+    def build_controls(self) -> QWidget | None:
+        """Extra controls under the parameter form (e.g. 'random inputs')."""
+        return None
+
+    def render(self, snap: Mapping[str, Any]) -> None:
+        """Update the plot items from one snapshot (no computing of steps here)."""
+        raise NotImplementedError
+
+    def restart(self) -> None:
+        """The engine went back to step 0 (reset, new parameters): clear histories."""
+
+    def restyle(self, theme: Theme) -> None:
+        """Re-create pens and sizes of the plot items for ``theme``."""
+
+    def on_params(self, params: ParamSet) -> None:
+        """New parameters were adopted (a preset, the form or a panel control)."""
+
+    def step_size(self) -> int:
+        """Steps taken by one press of Step (→)."""
+        return 1
+
+    def add_plot(self, layout: pg.GraphicsLayoutWidget | None, title: str = "", *,
+                 row: int | None = None, col: int | None = None, rowspan: int = 1,
+                 colspan: int = 1, left: str = "", bottom: str = "",
+                 view_box: pg.ViewBox | None = None, grid: bool = False) -> pg.PlotItem:
+        """A plot item registered for theming (fonts, background, lecture mode)."""
+        if layout is None:
+            plot = pg.PlotItem(viewBox=view_box)
+        else:
+            plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan,
+                                  viewBox=view_box)
+        if left:
+            plot.setLabel("left", left)
+        if bottom:
+            plot.setLabel("bottom", bottom)
+        if grid:  # grid lines are redrawn with every frame: use them sparingly
+            plot.showGrid(x=False, y=True, alpha=0.15)
+        plot.hideButtons()
+        self._plots.append((plot, title))
+        apply_plot_theme(plot, self.theme, title)
+        return plot
+
+    # -- commands (GUI thread) ------------------------------------------------------
+    def ensure_started(self) -> None:
+        if not self._started:
+            self._started = True
+            self.runner.start()
+
+    @Slot()
+    def toggle_play(self) -> None:
+        self.ensure_started()
+        self.runner.toggle()
+
+    def play(self) -> None:
+        self.ensure_started()
+        self.runner.play()
+
+    def pause(self) -> None:
+        self.runner.pause()
+
+    @Slot()
+    def step_once(self) -> None:
+        self.ensure_started()
+        self.runner.step(self.step_size())
+
+    @Slot()
+    def reset(self) -> None:
+        self.ensure_started()
+        self.clear_message()
+        self.runner.reset()
+
+    def run_steps(self, n: int) -> None:
+        """Play until ``n`` more steps are done, then pause (``--steps``)."""
+        self.ensure_started()
+        self.runner.run_steps(n)
+
+    def set_speed(self, speed: float) -> None:
+        self.transport.set_speed(speed)
+
+    def load_preset(self, name: str) -> None:
+        """Load a preset by name; an unknown name raises :class:`ParameterError`."""
+        preset = load_preset(self.model, name)
+        params = self.Params.from_mapping(preset.params)
+        self.preset_name = name
+        index = self.preset_combo.findData(name)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(index)
+        self.preset_combo.blockSignals(False)
+        self._show_preset_description()
+        self.clear_message()
+        self.form.set_params(params)
+        self.ensure_started()
+        self.runner.load(params, preset.seed)
+        self.on_params(params)
+
+    def submit_params(self, **changes: Any) -> bool:
+        """Validate and apply changes from the panel's own controls (drag, buttons)."""
+        try:
+            new = self.form.params.replace(**changes)
+        except ParameterError as exc:
+            self.show_message(str(exc), error=True)
+            return False
+        self.clear_message()
+        self.form.set_params(new)
+        self._adopt(new)
+        return True
+
+    def shutdown(self) -> bool:
+        return self.runner.shutdown()
+
+    # -- messages --------------------------------------------------------------------
+    def show_message(self, text: str, error: bool = False) -> None:
+        colour = "#B03A00" if error else "#2F4F6F"
+        background = "#FCEEE6" if error else "#EAF2F8"
+        self.message.setStyleSheet(f"QLabel {{ color: {colour}; background: {background}; "
+                                   f"border-radius: 4px; padding: 4px 8px; }}")
+        self.message.setText(text)
+        self.message.show()
+
+    def clear_message(self) -> None:
+        self.message.clear()
+        self.message.hide()
+
+    # -- theme -------------------------------------------------------------------------
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
+        for plot, title in self._plots:
+            apply_plot_theme(plot, theme, title)
+        self.restyle(theme)
+        if self.snapshot is not None:
+            self._draw(self.snapshot)
+
+    # -- internals ---------------------------------------------------------------------
+    def _make_simulation(self) -> Simulation:
+        """Called on the engine thread when it starts."""
+        return self.simulation_class(self._initial_params, seed=self._initial_seed)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.ensure_started()
+
+    def _adopt(self, params: ParamSet) -> None:
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
+        self.preset_combo.blockSignals(False)
+        self.preset_name = CUSTOM
+        self._show_preset_description()
+        self.ensure_started()
+        self.runner.set_params(params)
+        self.on_params(params)
+
+    @Slot(object)
+    def _form_edited(self, params: ParamSet) -> None:
+        self._adopt(params)
+
+    @Slot(int)
+    def _preset_chosen(self, index: int) -> None:
+        name = self.preset_combo.itemData(index)
+        if name and name != CUSTOM:
+            self.load_preset(name)
+        else:
+            self._show_preset_description()
+
+    def _show_preset_description(self) -> None:
+        preset = self.presets.get(self.preset_name)
+        self.preset_description.setText(preset.description if preset else
+                                        "Your own parameters: edit them below.")
+
+    @Slot(int)
+    def _speed_changed(self, index: int) -> None:
+        self.runner.set_speed(SPEEDS[index])
+
+    @Slot(object)
+    def _on_snapshot(self, snap: Mapping[str, Any]) -> None:
+        if snap["step"] < self._last_step or (snap["step"] == 0 and self._last_step != 0):
+            self.restart()
+        self._last_step = snap["step"]
+        self.snapshot = snap
+        self._draw(snap)
+        self.frames_drawn += 1
+        if self.isVisible():
+            self._awaiting_paint = True
+            self._drawn_timer.start(PAINT_TIMEOUT_MS)  # in case nothing needs painting
+        else:
+            self._frame_drawn()
+        self.transport.step_label.setText(f"step {snap['step']}")
+        self._update_badge()
+        self.stepChanged.emit(int(snap["step"]))
+        self.statusChanged.emit(str(snap["status"]))
+
+    def _canvas_painting(self) -> None:
+        if self._awaiting_paint:
+            # A frame may take more than one paint pass (pyqtgraph updates ranges
+            # while painting): the frame is drawn once painting has been quiet a moment.
+            self._drawn_timer.start(PAINT_QUIET_MS)
+
+    @Slot()
+    def _frame_drawn(self) -> None:
+        self._awaiting_paint = False
+        self._drawn_timer.stop()
+        self.runner.frame_drawn()
+
+    def _draw(self, snap: Mapping[str, Any]) -> None:
+        try:
+            self.render(snap)
+        except Exception:  # noqa: BLE001 - a drawing bug must not kill the app
+            text = traceback.format_exc()
+            self.render_errors.append(text)
+            print(text, file=sys.stderr)
+
+    def _update_badge(self) -> None:
+        snap = self.snapshot
+        status = "running" if snap is None else str(snap["status"])
+        step = 0 if snap is None else int(snap["step"])
+        self.transport.set_badge(status, status_text(status, self.runner.playing, step))
+
+    @Slot(bool)
+    def _on_playing(self, playing: bool) -> None:
+        self.transport.set_playing(playing)
+        self._update_badge()
+
+    @Slot(object)
+    def _on_params_replaced(self, params: ParamSet) -> None:
+        self.form.set_params(params)
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
+        self.preset_combo.blockSignals(False)
+        self.preset_name = CUSTOM
+        self._show_preset_description()
+        self.on_params(params)
+
+    @Slot(str)
+    def _on_refused(self, message: str) -> None:
+        self.show_message(message, error=True)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        last = message.strip().splitlines()[-1] if message.strip() else message
+        self.show_message(f"The engine stopped with an error: {last}", error=True)
+        print(message, file=sys.stderr)

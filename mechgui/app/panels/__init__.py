@@ -1,0 +1,1 @@
+"""One panel per mechanism; each only renders its engine's snapshots."""

@@ -1,0 +1,135 @@
+"""Look of the plots: a normal desk theme and a lecture theme for projectors.
+
+Both use a light background (projectors wash out dark ones) and the Okabe–Ito
+palette, which stays distinguishable for colour-blind students.  Lecture mode
+enlarges fonts, lines and markers so that the back row can read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme"]
+
+#: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
+PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+
+#: Named roles used by every panel.
+ROLES = {
+    "primary": "#0072B2",    # ordinary data (bars, curves)
+    "winner": "#D55E00",     # the unit that wins, the current step
+    "accent": "#009E73",     # references (targets, optimal values)
+    "muted": "#8C8C8C",      # earlier steps, grid lines
+    "warning": "#B35900",
+    "input": "#CC79A7",      # the current input
+    "secondary": "#E69F00",
+}
+
+#: Background colour of the status badge per engine status.
+STATUS_COLOURS = {
+    "ready": "#5A6270",
+    "running": "#0072B2",
+    "playing": "#0072B2",
+    "converged": "#007A5A",
+    "done": "#007A5A",
+    "all_zero": "#B03A00",
+    "tie": "#B35900",
+    "max_steps": "#B35900",
+    "diverged": "#B03A00",
+}
+
+
+def color(role: str, alpha: float = 1.0) -> QColor:
+    """The colour of a role (or any colour name), with an alpha between 0 and 1."""
+    c = QColor(ROLES.get(role, role))
+    c.setAlphaF(max(0.0, min(1.0, alpha)))
+    return c
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes and colours shared by all plots."""
+
+    name: str
+    font_size: int          # axis labels, legends (points)
+    tick_size: int          # tick labels (points)
+    title_size: int         # plot titles (points)
+    ui_font_size: int       # widgets (points); 0 keeps the platform's size
+    line_width: float       # main curves (pixels)
+    thin_width: float       # secondary curves
+    symbol_size: int        # scatter markers
+    background: str = "#FFFFFF"
+    foreground: str = "#1A1A1A"
+
+    def pen(self, role: str = "primary", width: float | None = None, alpha: float = 1.0,
+            style=None) -> pg.QtGui.QPen:
+        pen = pg.mkPen(color(role, alpha), width=self.line_width if width is None else width)
+        if style is not None:
+            pen.setStyle(style)
+        pen.setCosmetic(True)
+        return pen
+
+    def brush(self, role: str = "primary", alpha: float = 1.0) -> pg.QtGui.QBrush:
+        return pg.mkBrush(color(role, alpha))
+
+    def title(self, text: str) -> str:
+        return f'<span style="font-size:{self.title_size}pt; color:{self.foreground}">{text}</span>'
+
+
+NORMAL = Theme("normal", font_size=10, tick_size=9, title_size=11, ui_font_size=0,
+               line_width=2.0, thin_width=1.2, symbol_size=7)
+LECTURE = Theme("lecture", font_size=18, tick_size=16, title_size=20, ui_font_size=16,
+                line_width=4.5, thin_width=2.5, symbol_size=14)
+
+pg.setConfigOptions(antialias=True, background=NORMAL.background, foreground=NORMAL.foreground)
+
+
+def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) -> None:
+    """Background, axes, fonts and title of one plot."""
+    vb = plot.getViewBox()
+    vb.setBackgroundColor(theme.background)
+    tick_font = QFont()
+    tick_font.setPointSize(theme.tick_size)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(theme.foreground, width=1.5 if theme.name == "lecture" else 1))
+        axis.setTextPen(pg.mkPen(theme.foreground))
+        axis.setTickFont(tick_font)
+        axis.enableAutoSIPrefix(False)
+        axis.setStyle(maxTickLevel=0)  # major ticks only: readable from the back row
+        axis.label.setFont(_font(theme.font_size))
+        if axis.labelText:
+            axis.setLabel(axis.labelText, units=axis.labelUnits,
+                          **{"font-size": f"{theme.font_size}pt", "color": theme.foreground})
+    if title is not None:
+        plot.setTitle(title, size=f"{theme.title_size}pt", color=theme.foreground)
+    if plot.legend is not None:
+        plot.legend.setLabelTextSize(f"{theme.font_size}pt")
+        plot.legend.setLabelTextColor(theme.foreground)
+
+
+def _font(points: int) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    return font
+
+
+_default_ui_font: QFont | None = None
+
+
+def apply_ui_font(theme: Theme) -> None:
+    """Enlarge (or restore) the widgets' font for lecture mode."""
+    global _default_ui_font
+    app = QApplication.instance()
+    if app is None:
+        return
+    if _default_ui_font is None:
+        _default_ui_font = QFont(app.font())
+    font = QFont(_default_ui_font)
+    if theme.ui_font_size:
+        font.setPointSize(theme.ui_font_size)
+    app.setFont(font)

@@ -1,0 +1,323 @@
+"""The window, the engine thread and the MaxNet panel, driven like a user would."""
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+
+from mechgui.app import MainWindow, TABS
+from mechgui.app.runner import MAX_SPEED, live_runners
+from mechgui.engine import create
+
+pytestmark = pytest.mark.gui
+
+# Example 4.1 (Fausett), activations a_1..a_4 after t = 1..5, as printed.
+EXAMPLE_4_1 = [
+    (0.0, 0.08, 0.32, 0.56),
+    (0.0, 0.0, 0.192, 0.48),
+    (0.0, 0.0, 0.096, 0.442),
+    (0.0, 0.0, 0.008, 0.422),
+    (0.0, 0.0, 0.0, 0.421),
+]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def at_step(panel, step):
+    return lambda: panel.snapshot is not None and panel.snapshot["step"] == step
+
+
+def long_maxnet(panel, nodes=1000):
+    """A competition that takes a long time: many nodes, tiny ε, large step cap."""
+    values = np.linspace(0.5, 0.6, nodes)
+    assert panel.submit_params(activations=values, epsilon=1e-9, max_steps=10_000_000)
+
+
+def test_window_has_one_titled_tab_per_mechanism(window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[:3] == ["MaxNet", "Mexican Hat", "Hamming net"]
+    assert titles == [title for _, title, _ in TABS]
+
+
+def test_maxnet_bars_after_five_steps_equal_example_4_1(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    qtbot.waitUntil(at_step(panel, 0))
+    for t, row in enumerate(EXAMPLE_4_1, start=1):
+        qtbot.mouseClick(panel.transport.step_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(at_step(panel, t))
+        x, drawn = panel.bars.getData()
+        np.testing.assert_array_equal(drawn, panel.snapshot["activations"])
+        np.testing.assert_allclose(drawn, row, atol=0.0005)
+        assert panel.transport.step_label.text() == f"step {t}"
+    assert panel.snapshot["status"] == "converged"
+    assert panel.transport.badge.text() == "converged ✓"
+    wx, wy = panel.winner_bars.getData()
+    assert list(wx) == [3.5, 4.5] and wy[0] == pytest.approx(0.421, abs=0.0005)
+    # the trajectory of node 4 runs through the printed values
+    curve = panel.traj_curves[0]
+    np.testing.assert_allclose(curve.getData()[1], [0.8] + [r[3] for r in EXAMPLE_4_1], atol=5e-4)
+    assert "step 5" in window.step_status.text()
+
+
+def test_play_runs_to_the_end_and_reset_returns_to_the_start(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    panel.set_speed(MAX_SPEED)
+    qtbot.mouseClick(panel.transport.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["done"])
+    qtbot.waitUntil(lambda: not panel.transport.play_button.isChecked())
+    assert panel.snapshot["winner"] == 3
+    qtbot.mouseClick(panel.transport.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(at_step(panel, 0))
+    np.testing.assert_allclose(panel.bars.getData()[1], [0.2, 0.4, 0.6, 0.8])
+    assert panel.transport.badge.text() == "ready"
+
+
+def test_keyboard_space_right_and_r(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    qtbot.waitUntil(at_step(panel, 0))
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.waitUntil(at_step(panel, 1))
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(at_step(panel, 0))
+    panel.set_speed(MAX_SPEED)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.snapshot["done"])
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_name() == "mexican_hat"
+
+
+def test_refused_parameter_shows_the_engine_message_and_keeps_the_run(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    panel.step_once()
+    qtbot.waitUntil(at_step(panel, 1))
+    eps = panel.form.editor("epsilon")
+    eps.setValue(0.0)  # the declaration says 0 < ε ≤ 1
+    message = panel.form.error_text("epsilon")
+    assert message.startswith("epsilon=0.0 is not allowed: ")
+    with pytest.raises(ValueError) as info:
+        create("maxnet", epsilon=0.0)
+    assert str(info.value) == message  # the API refuses with the same words
+    assert panel.form.params.epsilon == 0.2
+    activations = panel.form.editor("activations")
+    activations.setText("0.2, x, 0.6")
+    activations.editingFinished.emit()
+    assert panel.form.error_text("activations").startswith("activations=")
+    np.testing.assert_array_equal(panel.form.params.activations, [0.2, 0.4, 0.6, 0.8])
+    panel.step_once()  # the engine kept its state and parameters
+    qtbot.waitUntil(at_step(panel, 2))
+    np.testing.assert_allclose(panel.snapshot["activations"], EXAMPLE_4_1[1], atol=5e-4)
+    # a good value clears the message and applies live (ε is live: no reset)
+    eps.setValue(0.1)
+    assert panel.form.error_text("epsilon") == ""
+    panel.step_once()
+    qtbot.waitUntil(at_step(panel, 3))
+    assert panel.snapshot["epsilon"] == 0.1
+
+
+def test_epsilon_warning_and_exact_tie(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("epsilon-too-large")
+    qtbot.waitUntil(lambda: panel.snapshot is not None and bool(panel.snapshot["warning"]))
+    assert panel.warning_label.isVisibleTo(panel) and "1/m" in panel.warning_label.text()
+    panel.load_preset("fausett-4.1")
+    qtbot.waitUntil(lambda: panel.snapshot["warning"] is None)
+    qtbot.mouseClick(panel.tie_button, Qt.MouseButton.LeftButton)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.snapshot["status"] == "tie")
+    assert panel.transport.badge.text() == "tie ✗"
+
+
+def test_dragging_a_bar_sets_the_initial_activation(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    qtbot.waitUntil(at_step(panel, 0))
+    panel.bar_box.sigDraw.emit(2.1, 0.7)
+    panel.bar_box.sigDrawFinished.emit()
+    np.testing.assert_allclose(panel.form.params.activations, [0.2, 0.7, 0.6, 0.8])
+    qtbot.waitUntil(lambda: panel.snapshot["activations"][1] == 0.7)
+    assert panel.preset_combo.currentText() == "(custom)"
+
+
+def test_thousand_random_nodes_stay_smooth(window, qtbot):
+    panel = window.show_tab("maxnet")
+    panel.node_count.setValue(1000)
+    qtbot.mouseClick(panel.random_button, Qt.MouseButton.LeftButton)
+    assert panel.form.params.activations.size == 1000
+    assert panel.form.params.epsilon < 1 / 1000
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["done"]
+                    and panel.snapshot["activations"].size == 1000, timeout=10_000)
+    assert panel.drawn_activations().size == 1000
+
+
+def test_closing_while_running_flat_out_stops_the_thread(qtbot, tmp_path):
+    win = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.show_tab("maxnet")
+    long_maxnet(panel)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    frames = panel.frames_drawn
+    qtbot.waitUntil(lambda: panel.frames_drawn > frames + 5)
+    assert panel.runner.is_running() and panel.runner.playing
+    start = time.perf_counter()
+    win.close()
+    assert time.perf_counter() - start < 1.0
+    assert not panel.runner.is_running()
+    assert live_runners() == []
+
+
+def test_frames_are_coalesced_when_the_gui_falls_behind(window, qtbot):
+    panel = window.show_tab("maxnet")
+    long_maxnet(panel, nodes=50)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.runner.playing)
+    time.sleep(0.5)  # the GUI thread is busy: no events are processed meanwhile
+    before = panel.runner.frames_received
+    step_before = panel.snapshot["step"]
+    qtbot.wait(5)
+    # ~30 frames were due while the GUI slept; at most one waited for it
+    assert panel.runner.frames_received - before <= 2
+    assert panel.snapshot["step"] > step_before
+    panel.pause()
+
+
+class StallMeter:
+    """Gaps between ticks of a 10 ms timer on the GUI thread: the event loop's stalls.
+
+    On Linux the time the GUI and engine threads spent waiting for a CPU (other
+    processes running on a busy machine, read from /proc/.../schedstat) is
+    subtracted: that wait is the machine's doing, not mechgui's.
+    """
+
+    def __init__(self, *other_threads):
+        ids = [threading.get_native_id(), *other_threads]
+        self._stats = [Path(f"/proc/self/task/{tid}/schedstat") for tid in ids if tid]
+        self.gaps, self.raw = [], []
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+
+    def _queued(self):
+        """Seconds the GUI thread (or the engine thread, which may hold the interpreter
+        lock the GUI waits for) spent ready to run but without a CPU."""
+        total = 0.0
+        for stat in self._stats:
+            try:
+                total += int(stat.read_text().split()[1]) / 1e9
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
+
+    def _tick(self):
+        now, queued = time.perf_counter(), self._queued()
+        self.raw.append(now - self._last[0])
+        self.gaps.append(now - self._last[0] - (queued - self._last[1]))
+        self._last = (now, queued)
+
+    def measure(self, qtbot, ms):
+        self._last = (time.perf_counter(), self._queued())
+        self._timer.start(10)
+        qtbot.wait(ms)
+        self._timer.stop()
+        return max(self.gaps)
+
+
+def test_gui_never_stalls_while_the_engine_runs_flat_out(window, qtbot):
+    panel = window.show_tab("maxnet")
+    long_maxnet(panel)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.runner.playing)
+    frames = panel.frames_drawn
+    meter = StallMeter(panel.runner.engine_thread_id)
+    longest = meter.measure(qtbot, 2000)
+    panel.pause()
+    assert longest < 0.050, (f"the event loop stalled for {longest * 1000:.0f} ms "
+                             f"(raw gaps up to {max(meter.raw) * 1000:.0f} ms)")
+    assert panel.frames_drawn - frames >= 20  # frames keep coming (≥ 10 a second)
+
+
+def test_speed_control_slows_the_engine_down(window, qtbot):
+    panel = window.show_tab("maxnet")
+    long_maxnet(panel, nodes=20)
+    panel.set_speed(10)
+    assert panel.transport.speed_label.text() == "10 step/s"
+    panel.play()
+    qtbot.wait(600)
+    panel.pause()
+    qtbot.waitUntil(lambda: not panel.runner.playing)
+    assert 3 <= panel.snapshot["step"] <= 8
+
+
+def test_lecture_mode_is_live_and_persists(qtbot, tmp_path):
+    path = str(tmp_path / "settings.ini")
+    win = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.show_tab("maxnet")
+    normal_font = panel.bar_plot.getAxis("bottom").style["tickFont"].pointSize()
+    win.lecture_action.trigger()
+    assert win.lecture_mode
+    assert panel.bar_plot.getAxis("bottom").style["tickFont"].pointSize() > normal_font
+    assert panel.traj_curves[0].opts["pen"].widthF() >= 4
+    win.close()
+    again = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.lecture_mode and again.current_name() == "maxnet"
+    again.set_lecture_mode(False)
+    again.close()
+
+
+def _run(*args, timeout=60):
+    return subprocess.run([sys.executable, "-m", "mechgui", *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_screenshot_from_the_command_line(tmp_path):
+    out = tmp_path / "maxnet.png"
+    result = _run("--tab", "maxnet", "--preset", "fausett-4.1", "--steps", "5",
+                  "--screenshot", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "step 5, converged" in result.stdout
+    assert out.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--tab", "nope"), "error: --tab=nope is not allowed: expected one of maxnet, "),
+    (("--tab", "maxnet", "--preset", "nope"), "error: preset=nope is not allowed: "),
+])
+def test_bad_command_line_exits_2_with_one_line(args, message, tmp_path):
+    result = _run(*args, "--screenshot", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(message) and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_window_starts_without_importing_torch():
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+            "from mechgui.app import MainWindow; w = MainWindow(restore=False); w.show();"
+            "app.processEvents(); w.close(); print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
