@@ -32,6 +32,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("maxnet", "MaxNet", "mechgui.app.panels.maxnet:MaxNetPanel"),
     ("mexican_hat", "Mexican Hat", "mechgui.app.panels.mexican_hat:MexicanHatPanel"),
     ("hamming", "Hamming net", "mechgui.app.panels.hamming:HammingPanel"),
+    ("som", "Kohonen SOM", "mechgui.app.panels.som:SOMPanel"),
 )
 
 

@@ -254,6 +254,10 @@ class SimulationPanel(QWidget):
             self.preset_combo.addItem(preset.title, preset.name)
         self.preset_combo.addItem(CUSTOM, CUSTOM)
         self.preset_combo.setToolTip("Load a worked example or a lecture scenario")
+        # a long preset title must not widen the side bar beyond the window
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(16)
         pl.addWidget(self.preset_combo)
         self.preset_description = QLabel()
         self.preset_description.setWordWrap(True)

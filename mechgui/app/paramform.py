@@ -171,6 +171,8 @@ class ParamForm(QWidget):
         if isinstance(spec, ChoiceSpec):
             combo = QComboBox()
             combo.addItems(list(spec.choices))
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
             combo.currentTextChanged.connect(lambda text, n=name: self.submit(n, text))
             return combo
         if isinstance(spec, FlagSpec):

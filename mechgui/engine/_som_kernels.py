@@ -41,14 +41,14 @@ def _grid_distance(topology: int, row_a: int, col_a: int, row_b: int, col_b: int
     return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _learn(weights, x, unit, rate):
     """Step 5 for one unit: w_j ← w_j + α h (x − w_j)."""
     for i in range(x.shape[0]):
         weights[unit, i] += rate * (x[i] - weights[unit, i])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def train_samples(data, order, start, stop, weights, topology, rows, cols, table, distances):
     """Present ``data[order[start:stop]]`` one by one (Steps 3–5); return the last winner J.
 
@@ -93,7 +93,7 @@ def train_samples(data, order, start, stop, weights, topology, rows, cols, table
     return winner
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_two_units(data, weights, best, second, best_distance):
     """For every input: the winner, the runner-up (−1 with one unit) and the winner's D(J)."""
     units, n = weights.shape

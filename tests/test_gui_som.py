@@ -1,0 +1,218 @@
+"""Kohonen SOM panel: the lattice and the highlights as drawn, the map, the curves, the data."""
+
+import numpy as np
+import pytest
+
+from mechgui.app import MainWindow
+from mechgui.app.panels.som import cell_index_image, cell_outlines, unit_maps
+from mechgui.engine import create
+from mechgui.engine.som import (
+    _neighbour_pairs,
+    best_two_units,
+    grid_positions,
+    lattice_edges,
+    u_matrix,
+)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow(restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def panel(qtbot, window):
+    panel = window.show_tab("som")
+    yield panel
+    assert panel.render_errors == []
+    assert panel.runner.errors == []
+
+
+def _wait(qtbot, panel, test, timeout=5000):
+    qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
+
+
+def _xy(item):
+    x, y = item.getData()
+    return np.column_stack([np.asarray(x, float), np.asarray(y, float)]) if x is not None \
+        else np.empty((0, 2))
+
+
+def _scatter(item):
+    return np.column_stack([item.data["x"], item.data["y"]])
+
+
+def test_geometry_helpers():
+    index, rect = cell_index_image(3, 4, "rectangular", res=1)
+    assert index.tolist() == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
+    index, _ = cell_index_image(2, 3, "linear", res=1)
+    assert index.tolist() == [[0, 1, 2], [5, 4, 3]]  # the chain snakes
+    index, rect = cell_index_image(4, 5, "hexagonal", res=20)
+    pos = grid_positions(4, 5, "hexagonal")
+    # every unit covers the pixel at its centre, and about the area of its hexagon
+    for unit, (x, y) in enumerate(pos):
+        col = int((x - rect.left()) / rect.width() * index.shape[1])
+        row = int((y - rect.top()) / rect.height() * index.shape[0])
+        assert index[row, col] == unit
+    area = np.bincount(index[index >= 0]) * (rect.width() / index.shape[1]) * \
+        (rect.height() / index.shape[0])
+    np.testing.assert_allclose(area, np.sqrt(3) / 2, rtol=0.08)  # hexagon of inradius 1/2
+    assert cell_outlines(4, 5, "hexagonal").shape == (20 * 6 * 2, 2)
+    som = create("som", seed=1, rows=6, cols=5, topology="hexagonal", points=200)
+    som.step(300)
+    maps = unit_maps(np.asarray(som.data), np.asarray(som.weights),
+                     _neighbour_pairs(6, 5, "hexagonal"))
+    engine = som.maps()
+    np.testing.assert_allclose(maps["u_matrix"], engine["u_matrix"])
+    np.testing.assert_array_equal(maps["hits"], engine["hit_map"])
+    np.testing.assert_array_equal(maps["winners"], engine["winners"])
+
+
+def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):
+    panel.load_preset("square-hexagonal")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "hexagonal")
+    edges = lattice_edges(10, 10, "hexagonal")
+    for step in (1, 2, 3):
+        panel.step_once()
+        _wait(qtbot, panel, lambda s, k=step: s["step"] == k)
+        snap = panel.snapshot
+        w = np.asarray(snap["weights"])
+        np.testing.assert_array_equal(_xy(panel.lattice_item), w[edges].reshape(-1, 2))
+        np.testing.assert_array_equal(_scatter(panel.units_item), w)
+        updated = np.asarray(snap["updated"])
+        assert updated.size > 7  # a Gaussian of R = 5: many units learn
+        np.testing.assert_array_equal(_scatter(panel.learning_item), w[updated])
+        # fading: the winner's brush is the most opaque, the far ones fainter
+        alphas = np.array([b.color().alphaF() for b in panel.learning_item.data["brush"]])
+        rates = np.asarray(snap["update_rates"])
+        assert alphas[np.argmax(rates)] == alphas.max() and alphas.min() < alphas.max()
+        np.testing.assert_array_equal(_scatter(panel.winner_item), w[[snap["winner"]]])
+        np.testing.assert_array_equal(_scatter(panel.input_item), [snap["input"]])
+        # map: the winner's cell outlined, its strong neighbours too
+        outline = _xy(panel.map_winner)
+        centre = grid_positions(10, 10, "hexagonal")[snap["winner"]]
+        np.testing.assert_allclose(outline[:-1].mean(axis=0), centre, atol=1e-9)
+    assert "winner J = " in panel.info_label.text()
+
+
+def test_map_colourings_follow_the_weights(qtbot, panel):
+    panel.load_preset("square-10x10")
+    panel.set_speed(0)
+    panel.run_steps(1000)
+    _wait(qtbot, panel, lambda s: s["step"] == 1000 and s["topology"] == "rectangular")
+    snap = panel.snapshot
+    w = np.asarray(snap["weights"])
+    res = panel.cells_item.image.shape[0] // 10
+
+    def cells():  # the value at each cell's centre (borders are gaps)
+        return panel.cells_item.image[res // 2::res, res // 2::res].ravel()
+
+    panel.set_colouring("U-matrix")
+    np.testing.assert_allclose(cells(),
+                               u_matrix(w, 10, 10, "rectangular"), rtol=1e-6)
+    panel.set_colouring("component 2")
+    np.testing.assert_allclose(cells(), w[:, 1], rtol=1e-6)
+    panel.set_colouring("hit count")
+    best, _, _ = best_two_units(panel._data, w)
+    np.testing.assert_array_equal(cells(), np.bincount(best, minlength=100))
+    assert panel.cells_item.levels[0] == 0
+    # curves: the used schedule and the errors per epoch
+    np.testing.assert_array_equal(panel.alpha_curve.getData()[1], snap["history_learning_rate"])
+    np.testing.assert_array_equal(panel.qe_curve.getData()[1][1:],
+                                  snap["history_quantization_error"])
+    assert len(panel.alpha_plan.getData()[0]) == 30
+
+
+def test_letters_glyphs_and_labels(qtbot, panel):
+    panel.load_preset("fausett-4.7")
+    panel.set_speed(0)
+    panel.play()
+    _wait(qtbot, panel, lambda s: s["done"] and s["input_shape"] == (9, 7), timeout=10000)
+    snap = panel.snapshot
+    w = np.asarray(snap["weights"])
+    assert panel.glyph_item.isVisible()
+    image = panel.glyph_item.image
+    flat = panel._glyph[1]
+    tiles = image.ravel()[flat].reshape(25, 18, 14)[:, ::2, ::2]
+    np.testing.assert_allclose(tiles, w.reshape(25, 9, 7), atol=1e-6)
+    texts = sorted(t for t in panel.unit_label_texts() if t)
+    # Fig 4.10's groups (seed 1 of the preset)
+    for group in ("J1,J2,J3", "C1,C2,C3", "D1,D3", "B2,E2", "K1,K3", "A1,A2", "E1,B3,E3"):
+        assert sorted(group.split(",")) in [sorted(t.split(",")) for t in texts]
+    assert sum(len(t.split(",")) for t in texts) == 21
+    assert panel._left_item is panel.matrix_plot  # 63-D data: the weight matrix, not the plane
+
+
+def test_example_4_4_weight_matrix_and_epoch_steps(qtbot, panel):
+    panel.load_preset("fausett-4.4")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["weights"].shape == (2, 4))
+    panel.set_granularity("epoch")
+    assert panel.step_size() == 4
+    panel.step_once()
+    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    np.testing.assert_allclose(panel.matrix_item.image, [[.032, .096, .68, .984],
+                                                         [.968, .304, .112, .048]], atol=1e-6)
+    assert [t.toPlainText() for t in panel.matrix_texts] == \
+        ["0.032", "0.096", "0.68", "0.984", "0.968", "0.304", "0.112", "0.048"]
+    panel.step_once()
+    _wait(qtbot, panel, lambda s: s["step"] == 8 and s["done"])
+    assert sorted(panel.unit_label_texts()) == sorted(["x(2),x(4)", "x(1),x(3)"]) or \
+        all("x(" in t for t in panel.unit_label_texts())
+    panel.set_granularity("sample")
+    assert panel.step_size() == 1
+
+
+def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
+    panel.load_preset("fausett-4.4")
+    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 4))
+    panel.set_draw_mode(True)
+    assert panel._left_item is panel.space_plot and panel.space_box.drawing_enabled
+    for x, y in ((0.1, 0.1), (0.9, 0.2), (0.5, 0.8)):
+        panel.space_box.sigDraw.emit(x, y)
+    assert len(panel._drawn_points) == 3
+    assert panel.use_drawn_points()
+    params = panel.form.params
+    assert params.dataset == "custom" and params.initial_weights is None
+    np.testing.assert_array_equal(params.data, [[0.1, 0.1], [0.9, 0.2], [0.5, 0.8]])
+    assert not panel.space_box.drawing_enabled
+    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
+    np.testing.assert_array_equal(_scatter(panel.data_item), params.data)
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n3,x\n")
+    assert not panel.load_csv_file(str(bad))
+    assert panel.message.isVisibleTo(panel) and "line 2" in panel.message.text()
+    good = tmp_path / "good.csv"
+    good.write_text("a,0,0\nb,0,1\nc,1,0\nd,1,1\n")
+    assert panel.load_csv_file(str(good))
+    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
+    panel.set_granularity("epoch")
+    panel.step_once()
+    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    names = ",".join(panel.unit_label_texts()).split(",")
+    assert sorted(n for n in names if n) == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("preset", ["square-hexagonal", "fausett-4.7", "ring-linear"])
+def test_each_view_normal_and_lecture(qtbot, window, panel, preset):
+    panel.load_preset(preset)
+    panel.set_speed(0)
+    panel.run_steps(300)
+    _wait(qtbot, panel, lambda s: s["step"] == 300, timeout=10000)
+    for lecture in (False, True):
+        window.set_lecture_mode(lecture)
+        qtbot.wait(30)
+        image = window.grab().toImage()
+        assert not image.isNull() and image.width() > 600
+        # the map and the curves fit in the window (titles do not push them off)
+        view = panel.graphics
+        assert view.sceneRect().width() <= view.width() + 2
+        if lecture:
+            assert panel.units_item.opts["size"] > 7
+    window.set_lecture_mode(False)
