@@ -40,6 +40,7 @@ MODELS: dict[str, str] = {
     "mexican_hat": "mechgui.engine.mexican_hat:MexicanHat",
     "hamming": "mechgui.engine.hamming:HammingNet",
     "som": "mechgui.engine.som:SOM",
+    "gan": "mechgui.engine.gan:GAN",
 }
 
 

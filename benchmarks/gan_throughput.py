@@ -1,0 +1,66 @@
+"""GAN training throughput, headless (iterations per second).
+
+    python benchmarks/gan_throughput.py [--steps N] [--toy-steps N]
+
+Measures
+* the 2-D default (ring of 8; 2 hidden layers of 64, batch 256, k = 1) —
+  target ≥ 500 iterations/s on a 2-core machine;
+* seed 004's 1-D toy (preset ``gaussian-1d-toy``), 10,000 iterations —
+  target ≤ 7.5 s (seed 004 took under 15 s).
+
+``headless(model_params, steps)`` is the building block; a GUI measurement can
+be added beside it later (``gui(model_params, steps)``: the same engine driven
+by the panel's engine thread with frames drawn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mechgui.engine import create, load_preset  # noqa: E402
+
+
+def headless(model_params: dict[str, Any], steps: int, *, seed: int = 0, warmup: int = 20) -> float:
+    """Iterations per second of ``steps`` GAN iterations without frames (after a short warm-up)."""
+    sim = create("gan", seed=seed, **model_params)
+    sim.step(warmup)
+    start = time.perf_counter()
+    taken = sim.step(steps)
+    elapsed = time.perf_counter() - start
+    if taken != steps:
+        raise RuntimeError(f"stopped after {taken} of {steps} steps: {sim.status}")
+    return steps / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=3000, help="iterations of the 2-D default")
+    parser.add_argument("--toy-steps", type=int, default=10_000, help="iterations of the 1-D toy")
+    args = parser.parse_args(argv)
+
+    import torch
+    print(f"torch {torch.__version__}, cores {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    rate = headless({}, args.steps)
+    print(f"torch threads used by the engine: {torch.get_num_threads()}")
+    verdict = "ok" if rate >= 500 else "BELOW TARGET"
+    print(f"2-D default (ring-8, 2x64, batch 256, k=1): {rate:8.1f} it/s   target >= 500   {verdict}")
+
+    toy = load_preset("gan", "gaussian-1d-toy")
+    toy_rate = headless(dict(toy.params), args.toy_steps, seed=toy.seed or 0)
+    seconds = args.toy_steps / toy_rate
+    verdict = "ok" if seconds <= 7.5 * args.toy_steps / 10_000 else "BELOW TARGET"
+    print(f"1-D toy (seed 004), {args.toy_steps} iterations: {seconds:6.2f} s "
+          f"({toy_rate:.1f} it/s)   target <= 7.5 s per 10,000   {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

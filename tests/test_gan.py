@@ -1,0 +1,422 @@
+"""The GAN engine: training on the toys, metrics against known answers, divergence, live
+parameters, save/load, reproducibility and the CLI."""
+
+import json
+import math
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from mechgui.cli import main  # noqa: E402
+from mechgui.engine import ParameterError, create, load_preset  # noqa: E402
+from mechgui.engine.gan import GAN, ModelFileError  # noqa: E402
+from mechgui.engine.gan.engine import HISTORY_CAPACITY, _History  # noqa: E402
+from mechgui.engine.gan.metrics import (LN2, js_divergence, mode_coverage,  # noqa: E402
+                                        optimal_discriminator, wasserstein_1d)
+
+SMALL = dict(hidden_layers=1, hidden_units=16, batch_size=64)
+
+
+def from_preset(name, **changes):
+    preset = load_preset("gan", name)
+    return create("gan", seed=preset.seed, **{**preset.params, **changes})
+
+
+def weights(sim):
+    return {f"G.{k}": v.clone() for k, v in sim.G.state_dict().items()} | \
+           {f"D.{k}": v.clone() for k, v in sim.D.state_dict().items()}
+
+
+def same_weights(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+# -- metrics -------------------------------------------------------------------
+def test_js_is_zero_for_one_distribution_and_ln2_for_disjoint_ones():
+    rng = np.random.default_rng(0)
+    bounds = np.array([[-4.0, 4.0], [-4.0, 4.0]])
+    a, b = rng.normal(size=(20_000, 2)), rng.normal(size=(20_000, 2))
+    assert js_divergence(a, b, bounds, bins=20) < 0.01
+    assert js_divergence(a, a, bounds, bins=20) == 0.0
+    left = rng.uniform(-3, -1, size=(5000, 2))
+    right = rng.uniform(1, 3, size=(5000, 2))
+    assert js_divergence(left, right, bounds, bins=20) == pytest.approx(LN2, abs=1e-12)
+    # Mass off the grid still counts (the "outside" bin): disjoint outside + inside is ln 2 too.
+    assert js_divergence(left, right + 10, bounds, bins=20) == pytest.approx(LN2, abs=1e-12)
+
+
+def test_js_matches_a_closed_form_value():
+    # U[0, 2] against U[1, 3]: half of each is shared, so JSD = ½ ln 2.
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0, 2, 200_000)
+    q = rng.uniform(1, 3, 200_000)
+    assert js_divergence(p, q, np.array([[0.0, 3.0]]), bins=30) == pytest.approx(0.5 * LN2, abs=0.005)
+
+
+def test_optimal_discriminator_on_known_densities():
+    x = np.linspace(-5, 5, 2001)
+    p = np.exp(-0.5 * x ** 2) / math.sqrt(2 * math.pi)
+    q = np.exp(-0.5 * (x - 1) ** 2) / math.sqrt(2 * math.pi)
+    d_star = optimal_discriminator(p, q)
+    np.testing.assert_allclose(d_star, 1 / (1 + np.exp(x - 0.5)), rtol=1e-9)
+    np.testing.assert_allclose(optimal_discriminator(p, p), 0.5)
+    # V(D*, G) = −log 4 + 2·JSD(p_data ‖ p_g) (seed 001).
+    dx = x[1] - x[0]
+    value = np.sum(p * np.log(d_star) + q * np.log(1 - d_star)) * dx
+    m = (p + q) / 2
+    jsd = 0.5 * np.sum(p * np.log(p / m)) * dx + 0.5 * np.sum(q * np.log(q / m)) * dx
+    assert value == pytest.approx(-math.log(4) + 2 * jsd, abs=1e-4)  # tails beyond ±5 cut off
+    assert optimal_discriminator(np.zeros(3), np.zeros(3)) == pytest.approx(0.5)
+
+
+def test_mode_coverage_counts_modes_and_high_quality_samples():
+    centres = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]])
+    samples = np.array([[0.0, 0.1], [2.05, 0.0], [1.0, 1.0], [0.0, 0.14]])
+    covered, quality, mask = mode_coverage(samples, centres, std=0.05)
+    assert covered == 2 and mask.tolist() == [True, True, False]
+    assert quality == pytest.approx(75.0)  # all but [1, 1] lie within 3σ = .15 of a mode
+    covered, quality, _ = mode_coverage(samples, centres, std=0.02)
+    assert covered == 1 and quality == pytest.approx(25.0)
+
+
+def test_wasserstein_1d():
+    a = np.linspace(0, 1, 1001)
+    assert wasserstein_1d(a, a + 0.25) == pytest.approx(0.25, abs=1e-9)
+
+
+# -- training ------------------------------------------------------------------
+# Each trained model is trained once per module and checked by the tests that need it.
+@pytest.fixture(scope="module")
+def toy_1d():
+    """Seed 004's toy after 1000 iterations (it meets the 10 % targets by then, with margin)."""
+    sim = from_preset("gaussian-1d-toy")
+    sim.step(1000)
+    return sim, sim.snapshot()
+
+
+@pytest.fixture(scope="module")
+def cgan():
+    """The Rosenbrock cGAN after 2400 iterations."""
+    sim = from_preset("rosenbrock-cgan")
+    sim.step(2400)
+    return sim, sim.snapshot()
+
+
+def test_gaussian_1d_toy_learns_mean_and_std(toy_1d):
+    sim, snap = toy_1d
+    mean, std = sim.params.mean, sim.params.std
+    assert abs(snap["generated_mean"] - mean) < 0.1 * std
+    assert abs(snap["generated_std"] - std) < 0.1 * std
+    assert snap["metrics"]["js_divergence"] < 0.1
+    assert snap["metrics"]["d_star_distance"] < 0.15
+
+
+def test_one_d_snapshot_curves(toy_1d):
+    _, snap = toy_1d
+    for key in ("x_line", "d_line", "d_star_line", "target_density", "generated_density"):
+        assert snap[key].shape == (256,)
+    assert snap["hist_edges"].shape == (41,) and snap["hist_real"].shape == (40,)
+    assert snap["history"]["step"][-1] == 1000 and np.all(np.isfinite(snap["history"]["loss_d"]))
+
+
+def test_ring_of_8_covers_at_least_7_modes_with_the_defaults():
+    sim = create("gan", seed=1)
+    assert sim.params.dataset == "ring-8"
+    sim.step(1000)
+    metrics = sim.snapshot()["metrics"]
+    assert metrics["modes_total"] == 8
+    assert metrics["modes_covered"] >= 7
+    assert metrics["high_quality"] > 50
+
+
+def test_conditional_gan_push_forward_reproduces_the_observations(cgan):
+    """Measure: JSD of M(G(z | y)) against the observations y on a shared 30-bin histogram
+    over [mean − 3 t σ, mean + 3 t σ] (t = truncation), and W1 in units of σ_obs."""
+    sim, snap = cgan
+    pushed, observed = snap["pushforward"], snap["observations"]
+    assert pushed.shape == observed.shape == (2048,)
+    assert snap["samples"].shape == (2048, 2)
+    assert snap["metrics"]["pushforward_js"] < 0.15
+    assert snap["metrics"]["pushforward_w1"] < 1.0 * sim.params.obs_std
+
+
+def test_conditional_gan_samples_lie_in_the_prior_box(cgan):
+    _, snap = cgan
+    box = snap["bounds"]
+    inside = np.all((snap["samples"] >= box[:, 0] - 0.5) & (snap["samples"] <= box[:, 1] + 0.5), axis=1)
+    assert inside.mean() > 0.95
+
+
+# -- divergence ----------------------------------------------------------------
+def test_nan_in_the_loss_stops_the_run_and_keeps_the_last_finite_state(monkeypatch):
+    sim = create("gan", seed=2, **SMALL)
+    sim.step(5)
+    calls = {"n": 0}
+    original = sim._g_loss_hook
+
+    def poisoned(out_fake):
+        calls["n"] += 1
+        loss = original(out_fake)
+        return loss * math.nan if calls["n"] == 3 else loss
+
+    monkeypatch.setattr(sim, "_g_loss_hook", poisoned)
+    sim.step(2)
+    before = weights(sim)
+    taken = sim.step(10)
+    snap = sim.snapshot()
+    assert taken == 0
+    assert snap["status"] == "diverged" and snap["done"]
+    assert snap["diverged_step"] == 8 and snap["step"] == 7
+    assert "step 8" in snap["message"]
+    assert math.isfinite(snap["loss_d"]) and math.isfinite(snap["loss_g"])
+    # The G update with the NaN was not applied; D's pass of step 8 was (it was finite).
+    after = weights(sim)
+    assert all(torch.equal(before[k], after[k]) for k in before if k.startswith("G."))
+    assert all(torch.isfinite(v).all() for v in after.values())
+    assert sim.step(1) == 0
+
+
+def test_huge_learning_rate_diverges_and_weights_stay_finite():
+    sim = create("gan", seed=0, optimizer="sgd", lr_d=10.0, lr_g=10.0, loss="least-squares",
+                 **SMALL)
+    sim.step(500)
+    snap = sim.snapshot()
+    assert snap["status"] == "diverged"
+    assert all(torch.isfinite(v).all() for v in weights(sim).values())
+    assert np.all(np.isfinite(snap["samples"]))
+
+
+# -- live and structural changes ----------------------------------------------
+def test_live_changes_keep_the_networks():
+    sim = create("gan", seed=4, **SMALL)
+    sim.step(10)
+    before = weights(sim)
+    assert sim.set_params(lr_d=5e-4, lr_g=2e-4, k=3, loss="wgan-gp", batch_size=32) is False
+    assert same_weights(before, weights(sim))
+    assert sim.step_count == 10
+    assert sim.opt_d.param_groups[0]["lr"] == 5e-4 and sim.opt_g.param_groups[0]["lr"] == 2e-4
+    assert sim.set_params(optimizer="sgd") is False
+    assert isinstance(sim.opt_d, torch.optim.SGD) and same_weights(before, weights(sim))
+    sim.step(3)
+    assert sim.step_count == 13 and sim.d_updates == 10 + 9
+
+
+def test_structural_changes_reset():
+    sim = create("gan", seed=4, **SMALL)
+    sim.step(10)
+    assert sim.set_params(hidden_units=8) is True
+    assert sim.step_count == 0
+    assert sim.G[0].weight.shape == (8, 2)
+    assert sim.set_params(noise_dim=3) is True and sim.G[0].weight.shape == (8, 3)
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ParameterError) as info:
+        create("gan", dataset="drawn")
+    assert info.value.name == "data"
+    with pytest.raises(ParameterError):
+        create("gan", hidden_layers=6)
+    with pytest.raises(ParameterError):
+        create("gan", loss="hinge")
+
+
+def test_drawn_points_1d_and_2d():
+    pts = [[0, 0], [1, 1], [2, 0], [1, -1]]
+    sim = create("gan", seed=0, dataset="drawn", data=pts, **SMALL)
+    sim.step(5)
+    snap = sim.snapshot()
+    assert snap["dimension"] == 2 and snap["d_grid"].shape == (64, 64)
+    sim = create("gan", seed=0, dataset="drawn", data="0; 1; 1.5; 4", **SMALL)
+    sim.step(5)
+    snap = sim.snapshot()
+    assert snap["dimension"] == 1 and snap["samples"].shape == (2048, 1)
+
+
+@pytest.mark.parametrize("dataset", ["mixture-1d", "grid-25", "two-moons", "spiral"])
+def test_every_dataset_runs(dataset):
+    sim = create("gan", seed=0, dataset=dataset, **SMALL)
+    sim.step(3)
+    snap = sim.snapshot()
+    assert np.all(np.isfinite(snap["samples"])) and snap["step"] == 3
+
+
+# -- snapshot, phases, single-network steps -----------------------------------
+def test_snapshot_contents_and_shapes():
+    sim = create("gan", seed=0, **SMALL)
+    sim.step(2)
+    snap = sim.snapshot()
+    assert snap["samples"].shape == snap["real"].shape == snap["gradients"].shape == (2048, 2)
+    assert snap["d_grid"].shape == (64, 64) and snap["grid_x"].shape == snap["grid_y"].shape == (64,)
+    assert snap["manifold"].shape == (21, 21, 2)
+    assert 0 <= snap["accuracy_real"] <= 1 and 0 <= snap["accuracy_fake"] <= 1
+    assert np.all((snap["d_grid"] >= 0) & (snap["d_grid"] <= 1))
+    assert set(snap["metrics"]) >= {"js_divergence", "modes_covered", "high_quality"}
+    assert list(snap["history"]["step"]) == [1, 2]
+    json.dumps(__import__("mechgui.engine", fromlist=["to_jsonable"]).to_jsonable(snap))
+    one = create("gan", seed=0, noise_dim=1, **SMALL).snapshot()
+    assert one["manifold"].shape == (1, 101, 2)
+
+
+def test_step_never_draws_frames(monkeypatch):
+    sim = create("gan", seed=0, **SMALL)
+
+    def boom(*_):
+        raise AssertionError("step() computed a frame")
+
+    monkeypatch.setattr(sim, "_snapshot", boom)
+    monkeypatch.setattr(sim, "_one_d_extras", boom)
+    monkeypatch.setattr(sim, "_metrics", boom)
+    assert sim.step(20) == 20
+
+
+def test_snapshots_do_not_change_the_run():
+    a = create("gan", seed=5, **SMALL)
+    b = create("gan", seed=5, **SMALL)
+    for _ in range(4):
+        a.step(5)
+        a.snapshot()
+    b.step(20)
+    assert same_weights(weights(a), weights(b))
+
+
+def test_same_seed_same_run_and_other_seed_other_run():
+    a, b, c = (create("gan", seed=s, **SMALL) for s in (7, 7, 8))
+    for sim in (a, b, c):
+        sim.step(25)
+    sa, sb, sc = a.snapshot(), b.snapshot(), c.snapshot()
+    np.testing.assert_array_equal(sa["samples"], sb["samples"])
+    assert sa["loss_d"] == sb["loss_d"]
+    assert not np.array_equal(sa["samples"], sc["samples"])
+    a.reset()
+    a.step(25)
+    np.testing.assert_array_equal(a.snapshot()["samples"], sa["samples"])
+
+
+def test_slow_motion_phases_and_single_network_steps():
+    sim = create("gan", seed=0, k=2, **SMALL)
+    assert sim.snapshot()["phase"] == "start"
+    g_before = {k: v.clone() for k, v in sim.G.state_dict().items()}
+    assert sim.step_phase() == "D pass done"
+    assert sim.step_count == 0 and sim.d_updates == 2 and sim.g_updates == 0
+    assert all(torch.equal(v, sim.G.state_dict()[k]) for k, v in g_before.items())
+    assert sim.step_phase() == "G pass done"
+    assert sim.step_count == 1 and sim.g_updates == 1
+    sim.step_phase()
+    sim.step(1)  # finishes the started iteration with its G pass
+    assert sim.step_count == 2 and sim.d_updates == 4 and sim.g_updates == 2
+    d_before = {k: v.clone() for k, v in sim.D.state_dict().items()}
+    assert sim.step_generator(3) == 3 and sim.g_updates == 5
+    assert all(torch.equal(v, sim.D.state_dict()[k]) for k, v in d_before.items())
+    assert sim.step_discriminator(2) == 2 and sim.d_updates == 6
+    assert sim.step_count == 2
+
+
+def test_history_stays_flat():
+    hist = _History()
+    for step in range(1, 10 * HISTORY_CAPACITY + 1):
+        hist.add(step, (float(step), 1.0))
+    table = hist.as_dict(("a", "b"))
+    assert len(table["step"]) < HISTORY_CAPACITY
+    assert table["step"][-1] <= 10 * HISTORY_CAPACITY
+    assert np.all(np.diff(table["step"]) > 0)
+    np.testing.assert_allclose(table["b"], 1.0)
+    # each row is the mean of its window
+    w = int(table["window"])
+    assert table["a"][0] == pytest.approx((1 + w) / 2)
+
+
+def test_pretraining_makes_d_accurate_at_step_0():
+    plain = create("gan", seed=0, dataset="gaussian-1d", mean=3.0, **SMALL)
+    trained = create("gan", seed=0, dataset="gaussian-1d", mean=3.0, pretrain_d=True,
+                     pretrain_steps=200, **SMALL)
+    acc = lambda s: (s["accuracy_real"] + s["accuracy_fake"]) / 2  # noqa: E731
+    assert trained.step_count == 0
+    assert acc(trained.snapshot()) > 0.8
+    assert acc(trained.snapshot()) > acc(plain.snapshot()) + 0.15
+
+
+# -- save and load --------------------------------------------------------------
+def test_save_load_round_trip(tmp_path):
+    sim = create("gan", seed=3, hidden_units=24, noise_dim=3, batch_size=64)
+    sim.step(15)
+    path = tmp_path / "model.pt"
+    sim.save(path)
+    other = create("gan", seed=99)
+    other.load(path)
+    assert other.params.hidden_units == 24 and other.params.noise_dim == 3
+    assert other.step_count == 15
+    assert same_weights(weights(sim), weights(other))
+    np.testing.assert_array_equal(other.snapshot()["samples"], sim.snapshot()["samples"])
+    other.step(2)  # the optimiser state came along
+    assert other.step_count == 17
+
+
+def test_load_refuses_a_file_that_does_not_fit(tmp_path):
+    small = create("gan", seed=3, hidden_units=8, **{"batch_size": 32})
+    path = tmp_path / "small.pt"
+    small.save(path)
+    sim = create("gan", seed=0, hidden_units=16, batch_size=32)
+    before = weights(sim)
+    with pytest.raises(ModelFileError, match=r"shape \(8, 2\).*needs \(16, 2\)"):
+        sim.load(path, use_file_params=False)
+    assert same_weights(before, weights(sim)) and sim.params.hidden_units == 16
+    # A file whose tensors contradict its own parameters.
+    record = torch.load(path, weights_only=True)
+    record["params"]["hidden_units"] = 32
+    torch.save(record, tmp_path / "lying.pt")
+    with pytest.raises(ModelFileError, match="declared architecture"):
+        sim.load(tmp_path / "lying.pt")
+    # Something else entirely.
+    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
+    with pytest.raises(ModelFileError, match="not a mechgui GAN model file"):
+        sim.load(tmp_path / "other.pt")
+    (tmp_path / "junk.pt").write_bytes(b"not a torch file at all")
+    with pytest.raises(ModelFileError, match="not a mechgui GAN model file"):
+        sim.load(tmp_path / "junk.pt")
+    assert same_weights(before, weights(sim))
+
+
+class _Exploit:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker,))
+
+
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # the hostile file is a raw pickle
+def test_load_never_runs_code_from_the_file(tmp_path):
+    marker = str(tmp_path / "pwned")
+    path = tmp_path / "evil.pt"
+    torch.save({"format": "mechgui-gan", "payload": _Exploit(marker)}, path)
+    with open(tmp_path / "evil.pkl", "wb") as fh:
+        pickle.dump(_Exploit(marker), fh)
+    sim = create("gan", seed=0, **SMALL)
+    for name in ("evil.pt", "evil.pkl"):
+        with pytest.raises(ModelFileError, match="refused by the safe loader"):
+            sim.load(tmp_path / name)
+    assert not os.path.exists(marker)
+
+
+# -- CLI -------------------------------------------------------------------------
+def test_cli_json_run(capsys):
+    assert main(["run", "gan", "--set", "dataset=ring-8", "--set", "hidden_units=16",
+                 "--steps", "40", "--every", "20", "--json", "--seed", "1"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert [f["step"] for f in record["frames"]] == [0, 20, 40]
+    assert record["params"]["dataset"] == "ring-8"
+    assert len(record["frames"][-1]["samples"]) == 2048
+
+
+def test_cli_table_and_presets(capsys):
+    assert main(["run", "gan", "--preset", "ring-8", "--set", "hidden_units=8", "--steps", "10",
+                 "--every", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "loss_d" in out and "modes" in out and "status: running after 10 steps" in out
+    for name in ("gaussian-1d-toy", "ring-8", "grid-25", "wgan-gp-ring", "rosenbrock-cgan"):
+        preset = load_preset("gan", name)
+        GAN.Params.from_mapping(preset.params)
