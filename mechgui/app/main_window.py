@@ -33,6 +33,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("mexican_hat", "Mexican Hat", "mechgui.app.panels.mexican_hat:MexicanHatPanel"),
     ("hamming", "Hamming net", "mechgui.app.panels.hamming:HammingPanel"),
     ("som", "Kohonen SOM", "mechgui.app.panels.som:SOMPanel"),
+    ("gan", "GAN", "mechgui.app.panels.gan:GANPanel"),
 )
 
 

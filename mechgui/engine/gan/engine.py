@@ -24,10 +24,8 @@ squares and an unbounded critic C for WGAN-GP.
 
 from __future__ import annotations
 
-import io
 import math
 import os
-import pickle
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -937,10 +935,11 @@ class GAN(Simulation):
         """
         try:
             record = torch.load(path, map_location="cpu", weights_only=True)
-        except FileNotFoundError:
-            raise
-        except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError,
-                AttributeError, ImportError, io.UnsupportedOperation) as exc:
+        except OSError as exc:
+            raise ModelFileError(f"{os.fspath(path)}: cannot be read "
+                                 f"({exc.strerror or type(exc).__name__})") from None
+        except Exception as exc:  # noqa: BLE001 - whatever the safe loader chokes on is refused
+            # (junk bytes raise anything from UnpicklingError to IndexError)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelFileError(f"{os.fspath(path)}: not a mechgui GAN model file "
                                  f"(refused by the safe loader: {first[:200]})") from None
