@@ -29,6 +29,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyq
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
+from mechgui.app.launch import settle_heap  # noqa: E402
 from mechgui.app.runner import MAX_SPEED  # noqa: E402
 from mechgui.engine import create, load_preset, model_class  # noqa: E402
 
@@ -69,6 +70,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: fl
     window = MainWindow(restore=False, lecture=lecture)
     window.resize(1400, 860)
     window.show()
+    settle_heap()  # as the app does after start-up
     panel = window.show_tab(tab)
     if preset:
         panel.load_preset(preset)

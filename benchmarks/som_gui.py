@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     from mechgui.app import MainWindow
+    from mechgui.app.launch import settle_heap
     from mechgui.app.runner import MAX_SPEED
 
     changes = dict(rows=args.rows, cols=args.cols, topology="hexagonal", epochs=100_000,
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(restore=False, lecture=args.lecture)
     window.resize(1280, 800)
     window.show()
+    settle_heap()  # as the app does after start-up
     panel = window.show_tab("som")
     panel.load_preset("square-hexagonal")
     assert panel.submit_params(**changes), panel.message.text()

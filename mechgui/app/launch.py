@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 
@@ -14,12 +15,20 @@ from mechgui.engine import ParameterError
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED
 
-__all__ = ["launch"]
+__all__ = ["launch", "settle_heap"]
 
 #: How long --screenshot waits for the engine before giving up (seconds).
 SCREENSHOT_TIMEOUT = 300.0
 #: The window must have drawn no new frame for this long before the picture is taken.
 QUIET_SECONDS = 0.4
+
+
+def settle_heap() -> None:
+    """Move every object alive now (modules, widgets, plots) out of the garbage
+    collector's sight, so that its occasional full collections scan only what
+    was made since and cannot pause the window for tens of milliseconds."""
+    gc.collect()
+    gc.freeze()
 
 
 def _error(message: str) -> int:
@@ -48,6 +57,7 @@ def launch(args: argparse.Namespace) -> int:
             window.deleteLater()
             return _error(str(exc))
     window.show()
+    settle_heap()
     if args.steps:
         panel.set_speed(MAX_SPEED)
         panel.run_steps(args.steps)

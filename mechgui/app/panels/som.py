@@ -38,6 +38,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGraphicsItem,
     QComboBox,
     QFileDialog,
     QGridLayout,
@@ -66,7 +67,9 @@ from ..theme import Theme
 from ..widgets import DrawViewBox
 
 #: Fastest speed (steps/s) at which the motion trace is drawn.
-MAX_TRACE_SPEED = 1000
+MAX_TRACE_SPEED = 300
+#: Maps with more units than this show the units as lattice vertices only, without dots.
+MAX_UNIT_DOTS = 400
 #: Lattices with more edges than this are drawn with 1-pixel lines, no antialiasing.
 MAX_SMOOTH_EDGES = 400
 
@@ -289,6 +292,9 @@ class SOMPanel(SimulationPanel):
         self.space_box.setAspectLocked(True)
         self.space_box.disableAutoRange()
         self.data_item = pg.ScatterPlotItem(pxMode=True)
+        # The data and the planned schedules change only with the parameters: Qt keeps
+        # them as pixmaps instead of painting every point and dash again each frame.
+        self.data_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.trace_item = pg.PlotDataItem(connect="pairs", antialias=False)
         self.lattice_item = pg.PlotDataItem(connect="pairs")
         self.units_item = pg.ScatterPlotItem(pxMode=True)
@@ -344,8 +350,10 @@ class SOMPanel(SimulationPanel):
         self.schedule_plot.setMouseEnabled(x=False, y=False)
         self.radius_box = _twin(self.schedule_plot, "R")
         self.alpha_plan = pg.PlotDataItem()
+        self.alpha_plan.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.alpha_curve = pg.PlotDataItem()
         self.radius_plan = pg.PlotDataItem()
+        self.radius_plan.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.radius_curve = pg.PlotDataItem()
         self.schedule_plot.addItem(self.alpha_plan)
         self.schedule_plot.addItem(self.alpha_curve)
@@ -381,6 +389,8 @@ class SOMPanel(SimulationPanel):
 
     def _init_state(self) -> None:
         self._geometry: tuple | None = None
+        self._error_top = 0.0
+        self._curves_key: tuple | None = None
         self._data = np.zeros((0, 2))
         self._map_data = self._data
         self._labels: list[str] | None = None
@@ -635,7 +645,9 @@ class SOMPanel(SimulationPanel):
             self._style_lattice()
             self._pairs = _neighbour_pairs(rows, cols, topology)
             m = rows * cols
-            res = int(np.clip(640 // max(rows, cols), 4, 16))
+            # pixels per cell: enough for clean hexagons, few enough (about 300 across)
+            # that colouring the image each frame stays cheap
+            res = int(np.clip(300 // max(rows, cols), 6, 16))
             self._index, rect = cell_index_image(rows, cols, topology, res)
             self._outside = (self._index < 0) | _borders(self._index)
             self._index_safe = np.where(self._outside, 0, self._index)
@@ -753,6 +765,8 @@ class SOMPanel(SimulationPanel):
 
     def restart(self) -> None:
         self._trace.clear()
+        self._error_top = 0.0
+        self._curves_key = None
 
     # -- rendering ----------------------------------------------------------------------
     def render(self, snap: Mapping[str, Any]) -> None:
@@ -780,7 +794,10 @@ class SOMPanel(SimulationPanel):
             self.lattice_item.setData(weights[e, 0].ravel(), weights[e, 1].ravel())
         else:
             self.lattice_item.setData([], [])
-        self.units_item.setData(weights[:, 0], weights[:, 1])
+        if len(weights) <= MAX_UNIT_DOTS:
+            self.units_item.setData(weights[:, 0], weights[:, 1])
+        else:  # hundreds of dots cost more to paint than the whole lattice
+            self.units_item.setData([], [])
         if updated.size and rates.size:
             top = float(rates.max()) or 1.0
             level = np.clip(np.ceil(rates / top * FADE_LEVELS).astype(int) - 1, 0,
@@ -952,6 +969,11 @@ class SOMPanel(SimulationPanel):
 
     def _render_curves(self, snap) -> None:
         epochs = np.asarray(snap["history_epoch"], dtype=float)
+        key = (epochs.size, float(snap["initial_quantization_error"]))
+        if key == self._curves_key:  # the curves change once per epoch, not per frame
+            self._show_info(snap)
+            return
+        self._curves_key = key
         self.alpha_curve.setData(epochs, np.asarray(snap["history_learning_rate"]))
         self.radius_curve.setData(epochs, np.asarray(snap["history_radius"]))
         e0 = np.concatenate([[0.0], epochs])
@@ -963,7 +985,13 @@ class SOMPanel(SimulationPanel):
         self.te_curve.setData(e0, te)
         self.epoch_line.setValue(int(snap["epoch"]) + 1)
         top = float(np.nanmax(qe)) if qe.size else 1.0
-        self.error_plot.setYRange(0, max(top, 1e-9) * 1.08, padding=0)
+        top = max(top, 1e-9) * 1.08
+        if not (0.5 * self._error_top <= top <= self._error_top):  # rescale rarely: each
+            self._error_top = top                                    # rescale re-lays the axis
+            self.error_plot.setYRange(0, top, padding=0)
+        self._show_info(snap)
+
+    def _show_info(self, snap) -> None:
         winner = snap["winner"]
         epoch = min(int(snap["epoch"]) + (0 if snap["done"] else 1), int(snap["epochs"]))
         text = (f"epoch {epoch} of {snap['epochs']} · α = {snap['learning_rate']:.3g} · "
