@@ -65,7 +65,7 @@ def headless(model: str, params, seed, seconds: float) -> float:
 
 
 def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: float,
-              lecture: bool) -> dict[str, float]:
+              lecture: bool, wait_for_drawing: bool = True) -> dict[str, float]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(restore=False, lecture=lecture)
     window.resize(1400, 860)
@@ -77,7 +77,11 @@ def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: fl
     if changes:
         if not panel.submit_params(**changes):
             raise SystemExit(panel.message.text())
-    _wait(500)
+    deadline = time.perf_counter() + 60
+    while panel.snapshot is None and time.perf_counter() < deadline:
+        _wait(100)  # the first snapshot (torch's import and first call, for the GAN)
+    if not wait_for_drawing:
+        panel.runner.wait_for_drawing = False
     panel.set_speed(MAX_SPEED)
     panel.play()
     _wait(1000)  # warm-up: compile, first frames
@@ -121,10 +125,14 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--lecture", action="store_true")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="let the engine step while a frame is drawn (to see why it waits: "
+                             "both threads then queue for Python's interpreter lock)")
     args = parser.parse_args()
     model_class(args.tab)  # a clear error for an unknown tab
     seed = load_preset(args.tab, args.preset).seed if args.preset else None
-    gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture)
+    gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture,
+                    wait_for_drawing=not args.no_wait)
     alone = headless(args.tab, gui["params"], seed, args.seconds)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{args.tab} {args.preset or ''} {' '.join(args.set)} (load average {load:.2f})")
