@@ -164,6 +164,9 @@ class TransportBar(QWidget):
 
     def set_badge(self, status: str, text: str) -> None:
         key = "playing" if text == "running" else ("ready" if text in ("ready", "paused") else status)
+        if (key, text) == getattr(self, "_badge_state", None):
+            return  # a style sheet set every frame would re-style and repaint the window
+        self._badge_state = (key, text)
         colour = STATUS_COLOURS.get(key, "#5A6270")
         self.badge.setText(text)
         self.badge.setStyleSheet(f"QLabel {{ background: {colour}; color: white; "

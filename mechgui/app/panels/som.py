@@ -298,13 +298,15 @@ class SOMPanel(SimulationPanel):
         self.trace_item = pg.PlotDataItem(connect="pairs", antialias=False)
         self.lattice_item = pg.PlotDataItem(connect="pairs")
         self.units_item = pg.ScatterPlotItem(pxMode=True)
-        self.learning_item = pg.ScatterPlotItem(pxMode=True)
+        # the units that learned, one single-brush item per fade level (a scatter with
+        # a brush per point costs several times more to update and paint)
+        self.learning_levels = [pg.ScatterPlotItem(pxMode=True) for _ in range(FADE_LEVELS)]
         self.pull_item = pg.PlotDataItem()
         self.winner_item = pg.ScatterPlotItem(pxMode=True)
         self.input_item = pg.ScatterPlotItem(pxMode=True, symbol="star")
         self.drawn_item = pg.ScatterPlotItem(pxMode=True)
         for item in (self.data_item, self.trace_item, self.lattice_item, self.units_item,
-                     self.learning_item, self.pull_item, self.winner_item, self.input_item,
+                     *self.learning_levels, self.pull_item, self.winner_item, self.input_item,
                      self.drawn_item):
             self.space_plot.addItem(item)
         self.space_box.sigDraw.connect(self._draw_point)
@@ -597,7 +599,7 @@ class SOMPanel(SimulationPanel):
         else:
             self.drawn_item.setData([], [])
         lattice_visible = not self.draw_button.isChecked() or self._dim == 2
-        for item in (self.lattice_item, self.units_item, self.learning_item, self.winner_item,
+        for item in (self.lattice_item, self.units_item, *self.learning_levels, self.winner_item,
                      self.input_item, self.pull_item, self.trace_item, self.data_item):
             item.setVisible(lattice_visible)
 
@@ -763,6 +765,18 @@ class SOMPanel(SimulationPanel):
         self.schedule_plot.setYRange(0, max(float(alpha.max()), 1e-9) * 1.08, padding=0)
         self.radius_box.setYRange(0, max(float(radius.max()), 1.0) * 1.08, padding=0)
 
+    def learning_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The highlighted units as drawn: (n, 2) positions and their opacities."""
+        pos, alpha = [], []
+        for item in self.learning_levels:
+            x, y = item.getData()
+            if x is not None and len(x):
+                pos.append(np.column_stack([x, y]))
+                alpha.append(np.full(len(x), item.opts["brush"].color().alphaF()))
+        if not pos:
+            return np.empty((0, 2)), np.empty(0)
+        return np.vstack(pos), np.concatenate(alpha)
+
     def restart(self) -> None:
         self._trace.clear()
         self._error_top = 0.0
@@ -802,10 +816,12 @@ class SOMPanel(SimulationPanel):
             top = float(rates.max()) or 1.0
             level = np.clip(np.ceil(rates / top * FADE_LEVELS).astype(int) - 1, 0,
                             FADE_LEVELS - 1)
-            brushes = [self._fade_brushes[k] for k in level]
-            self.learning_item.setData(weights[updated, 0], weights[updated, 1], brush=brushes)
+            for k, item in enumerate(self.learning_levels):
+                units = updated[level == k]
+                item.setData(weights[units, 0], weights[units, 1])
         else:
-            self.learning_item.setData([], [])
+            for item in self.learning_levels:
+                item.setData([], [])
         x = snap["input"]
         if winner is not None and x is not None:
             w = weights[winner]
@@ -1023,8 +1039,10 @@ class SOMPanel(SimulationPanel):
         self.units_item.setSize(theme.symbol_size * 0.6)
         self._fade_brushes = [theme.brush("winner", (k + 1) / FADE_LEVELS * 0.9)
                               for k in range(FADE_LEVELS)]
-        self.learning_item.setPen(None)
-        self.learning_item.setSize(theme.symbol_size * 1.1)
+        for brush, item in zip(self._fade_brushes, self.learning_levels):
+            item.setPen(None)
+            item.setBrush(brush)
+            item.setSize(theme.symbol_size * 1.1)
         self.winner_item.setPen(pg.mkPen(theme.foreground, width=1.5 if not lecture else 3))
         self.winner_item.setBrush(theme.brush("winner"))
         self.winner_item.setSize(theme.symbol_size * 2)
