@@ -16,6 +16,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mechgui-test-config-")
 
 
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown, with fresh settings; closed at the end."""
+    from mechgui.app import MainWindow
+
+    main = MainWindow(restore=False)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+
+
 @pytest.fixture(autouse=True)
 def qt_leftovers(request):
     """Fail a test that leaves threads, windows or swallowed errors behind."""

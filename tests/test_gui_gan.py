@@ -3,22 +3,12 @@
 import numpy as np
 import pytest
 
-from mechgui.app import MainWindow
 from mechgui.app.panels.gan import (PAGE_1D, PAGE_2D, PAGE_CGAN, arrow_segments, heat_lut,
                                     manifold_lines)
 
 pytestmark = pytest.mark.gui
 
 SMALL = {"hidden_units": 16, "batch_size": 64}
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow(restore=False)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from mechgui.app import MainWindow
 from mechgui.app.panels.hamming import exemplar_labels, grid_shape, mosaic
 from mechgui.engine.data import load_letters
 
@@ -14,15 +13,6 @@ INPUTS = np.array([[1, 1, -1, -1], [1, -1, -1, -1], [-1, -1, -1, 1], [-1, -1, 1,
 # Example 4.3: y_in for each input, and the winning unit (Y1, Y1, Y2, Y2).
 Y_IN = [[3, 1], [4, 2], [2, 4], [1, 3]]
 WINNERS = [0, 0, 1, 1]
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow(restore=False)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from mechgui.app import MainWindow
 from mechgui.app.panels.mexican_hat import (
     MAX_EARLIER,
     bump_signal,
@@ -21,15 +20,10 @@ T2 = [0.0, 0.39, 1.14, 1.66, 1.14, 0.39, 0.0]
 
 
 @pytest.fixture
-def panel(qtbot):
-    window = MainWindow(restore=False)
-    qtbot.addWidget(window)
-    window.show()
+def panel(qtbot, window):
     panel = window.show_tab("mexican_hat")
     panel.window_ = window
     yield panel
-    window.close()
-    qtbot.waitUntil(lambda: not panel.runner.is_running(), timeout=3000)
     assert panel.render_errors == []
     assert panel.runner.errors == []
 

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from mechgui.app import MainWindow
 from mechgui.app.panels.som import cell_index_image, cell_outlines, unit_maps
 from mechgui.engine import create
 from mechgui.engine.som import (
@@ -15,15 +14,6 @@ from mechgui.engine.som import (
 )
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow(restore=False)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.close()
 
 
 @pytest.fixture

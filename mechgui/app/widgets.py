@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel
 
-__all__ = ["DrawViewBox", "bar_edges"]
+__all__ = ["DrawViewBox", "bar_edges", "warning_banner", "set_stretch"]
 
 
 class DrawViewBox(pg.ViewBox):
@@ -48,3 +51,25 @@ class DrawViewBox(pg.ViewBox):
 def bar_edges(count: int) -> np.ndarray:
     """Bar edges for ``stepMode='center'``: bar j (1-based) spans j ± 0.5."""
     return np.arange(count + 1, dtype=float) + 0.5
+
+
+def warning_banner(name: str = "warning") -> QLabel:
+    """A hidden, word-wrapped banner for a lecture's warning (e.g. ε ≥ 1/m)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { background: #FFF1D6; color: #7A3D00; "
+                        "border: 2px solid #E69F00; border-radius: 4px; "
+                        "padding: 4px 8px; font-weight: bold; }")
+    label.hide()
+    return label
+
+
+def set_stretch(graphics: pg.GraphicsLayoutWidget, rows: Sequence[int] = (),
+                cols: Sequence[int] = ()) -> None:
+    """Relative heights of the rows and widths of the columns of a plot grid."""
+    layout = graphics.ci.layout
+    for index, factor in enumerate(rows):
+        layout.setRowStretchFactor(index, factor)
+    for index, factor in enumerate(cols):
+        layout.setColumnStretchFactor(index, factor)

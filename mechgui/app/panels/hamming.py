@@ -32,7 +32,7 @@ from mechgui.engine.data import LETTER_COLS, LETTER_ROWS, load_letters
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
-from ..widgets import DrawViewBox, bar_edges
+from ..widgets import DrawViewBox, bar_edges, warning_banner
 
 __all__ = ["HammingPanel", "grid_shape", "exemplar_labels", "mosaic"]
 
@@ -123,13 +123,7 @@ class HammingPanel(SimulationPanel):
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
-        self.warning_label = QLabel()
-        self.warning_label.setObjectName("epsilon-warning")
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("QLabel { background: #FFF1D6; color: #7A3D00; "
-                                         "border: 2px solid #E69F00; border-radius: 4px; "
-                                         "padding: 4px 8px; font-weight: bold; }")
-        self.warning_label.hide()
+        self.warning_label = warning_banner("epsilon-warning")
         col.addWidget(self.warning_label)
         self.graphics = pg.GraphicsLayoutWidget()
         col.addWidget(self.graphics, 1)

@@ -23,7 +23,7 @@ from mechgui.engine.maxnet import TRACKED_NODES
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
-from ..widgets import DrawViewBox, bar_edges
+from ..widgets import DrawViewBox, bar_edges, set_stretch, warning_banner
 
 __all__ = ["MaxNetPanel"]
 
@@ -50,13 +50,7 @@ class MaxNetPanel(SimulationPanel):
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
-        self.warning_label = QLabel()
-        self.warning_label.setObjectName("epsilon-warning")
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("QLabel { background: #FFF1D6; color: #7A3D00; "
-                                         "border: 2px solid #E69F00; border-radius: 4px; "
-                                         "padding: 4px 8px; font-weight: bold; }")
-        self.warning_label.hide()
+        self.warning_label = warning_banner("epsilon-warning")
         col.addWidget(self.warning_label)
         self.graphics = pg.GraphicsLayoutWidget()
         col.addWidget(self.graphics, 1)
@@ -105,10 +99,7 @@ class MaxNetPanel(SimulationPanel):
         self.gauge.addItem(self.epsilon_marker)
         self.epsilon_text = pg.TextItem(anchor=(0.5, 0))
         self.gauge.addItem(self.epsilon_text)
-        self.graphics.ci.layout.setRowStretchFactor(0, 3)
-        self.graphics.ci.layout.setRowStretchFactor(1, 2)
-        self.graphics.ci.layout.setColumnStretchFactor(0, 3)
-        self.graphics.ci.layout.setColumnStretchFactor(1, 2)
+        set_stretch(self.graphics, rows=(3, 2), cols=(3, 2))
         return holder
 
     def build_controls(self) -> QWidget:

@@ -30,7 +30,7 @@ from mechgui.engine import ParamSet
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
-from ..widgets import DrawViewBox, bar_edges
+from ..widgets import DrawViewBox, bar_edges, set_stretch
 
 __all__ = ["MexicanHatPanel", "bump_signal", "two_bumps_signal", "noisy_bump_signal"]
 
@@ -134,11 +134,7 @@ class MexicanHatPanel(SimulationPanel):
         self.weight_plot.addItem(self.c1_text, ignoreBounds=True)
         self.weight_plot.addItem(self.c2_text, ignoreBounds=True)
 
-        layout = self.graphics.ci.layout
-        layout.setRowStretchFactor(0, 3)
-        layout.setRowStretchFactor(1, 2)
-        layout.setColumnStretchFactor(0, 3)
-        layout.setColumnStretchFactor(1, 2)
+        set_stretch(self.graphics, rows=(3, 2), cols=(3, 2))
         return holder
 
     def build_controls(self) -> QWidget:

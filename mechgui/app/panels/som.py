@@ -64,7 +64,7 @@ from mechgui.engine.som import (
 from ..panel import SimulationPanel
 from ..runner import MAX_SPEED
 from ..theme import Theme
-from ..widgets import DrawViewBox
+from ..widgets import DrawViewBox, set_stretch
 
 #: Fastest speed (steps/s) at which the motion trace is drawn.
 MAX_TRACE_SPEED = 300
@@ -381,11 +381,7 @@ class SOMPanel(SimulationPanel):
         self.error_legend.addItem(self.qe_curve, "QE")
         self.error_legend.addItem(self.te_curve, "TE")
 
-        layout = self.graphics.ci.layout
-        layout.setRowStretchFactor(0, 3)
-        layout.setRowStretchFactor(1, 1)
-        layout.setColumnStretchFactor(0, 1)
-        layout.setColumnStretchFactor(1, 1)
+        set_stretch(self.graphics, rows=(3, 1), cols=(1, 1))
 
         return holder
 
