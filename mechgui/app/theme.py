@@ -62,6 +62,7 @@ class Theme:
     line_width: float       # main curves (pixels)
     thin_width: float       # secondary curves
     symbol_size: int        # scatter markers
+    legend_size: int = 9    # legend entries (points): legends sit inside small plots
     background: str = "#FFFFFF"
     foreground: str = "#1A1A1A"
 
@@ -83,7 +84,7 @@ class Theme:
 NORMAL = Theme("normal", font_size=10, tick_size=9, title_size=11, ui_font_size=0,
                line_width=2.0, thin_width=1.2, symbol_size=7)
 LECTURE = Theme("lecture", font_size=18, tick_size=16, title_size=20, ui_font_size=16,
-                line_width=4.5, thin_width=2.5, symbol_size=14)
+                line_width=4.5, thin_width=2.5, symbol_size=14, legend_size=13)
 
 pg.setConfigOptions(antialias=True, background=NORMAL.background, foreground=NORMAL.foreground)
 
@@ -108,8 +109,13 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
     if title is not None:
         plot.setTitle(title, size=f"{theme.title_size}pt", color=theme.foreground)
     if plot.legend is not None:
-        plot.legend.setLabelTextSize(f"{theme.font_size}pt")
-        plot.legend.setLabelTextColor(theme.foreground)
+        legend = plot.legend
+        legend.setLabelTextSize(f"{theme.legend_size}pt")  # for entries added later
+        legend.setLabelTextColor(theme.foreground)
+        legend.setBrush(pg.mkBrush(255, 255, 255, 210))  # readable over the curves
+        for _, label in legend.items:  # and the ones already there
+            label.setText(label.text, size=f"{theme.legend_size}pt", color=theme.foreground)
+        legend.updateSize()
 
 
 def _font(points: int) -> QFont:

@@ -231,7 +231,8 @@ class GANPanel(SimulationPanel):
         self.readout = QLabel()
         self.readout.setObjectName("gan-readout")
         self.readout.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.setWordWrap(True)  # two lines rather than cut off, in lecture mode
         top.addWidget(self.readout, 1)
         col.addLayout(top)
         self.phase_label = QLabel()
