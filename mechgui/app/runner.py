@@ -412,7 +412,8 @@ class EngineRunner(QObject):
         # Cleared while the view draws a frame; see frame_drawn().
         self._gui_idle = threading.Event()
         self._gui_idle.set()
-        #: If True, each frame pauses the engine until the view calls frame_drawn().
+        #: If True, each frame pauses the engine until the view calls frame_drawn()
+        #: (right for engines that hold the interpreter lock while they step).
         self.wait_for_drawing = False
         self._thread = QThread()
         self._thread.setObjectName(f"mechgui-{name}")
@@ -537,8 +538,8 @@ class EngineRunner(QObject):
             return
         self.last_snapshot = snap
         self.frames_received += 1
+        self._frame_started = time.perf_counter()
         if self.wait_for_drawing:
-            self._frame_started = time.perf_counter()
             self._gui_idle.clear()
         self.snapshotReady.emit(snap)
 

@@ -79,6 +79,9 @@ class Simulation(ABC):
     Params: ClassVar[type[ParamSet]]
     #: Bound on steps when a caller runs "until done" (the CLI without --steps).
     run_limit: ClassVar[int] = 100_000
+    #: True if :meth:`step` spends nearly all its time in compiled code that releases
+    #: Python's interpreter lock (a GUI may then draw while it runs).
+    steps_release_gil: ClassVar[bool] = False
 
     def __init__(self, params: ParamSet | Mapping[str, Any] | None = None, *,
                  seed: int | None = None, **changes: Any) -> None:

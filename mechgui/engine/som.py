@@ -45,6 +45,7 @@ index (row 0 first): a panel whose y axis points up draws row 0 at the bottom.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -453,6 +454,8 @@ class SOM(Simulation):
     title = "Kohonen SOM"
     Params = SOMParams
     run_limit: ClassVar[int] = 10_000_000
+    #: Training runs in numba kernels compiled with ``nogil`` (when numba is installed).
+    steps_release_gil: ClassVar[bool] = importlib.util.find_spec("numba") is not None
 
     # -- set-up ---------------------------------------------------------------
     def _reset(self) -> None:
