@@ -12,6 +12,13 @@ snapshots travel back through a one-slot :class:`Mailbox`:
 * it emits ``frameReady`` only when the mailbox was empty, so however slow the
   GUI is, at most one notification and one snapshot are ever pending.
 
+Drawing is paced: the view reports when a frame is drawn (:meth:`EngineRunner.frame_drawn`),
+and the next frame comes no sooner than twice the last one's cost, so drawing takes
+at most about half of the GUI thread however slow the machine.  For an engine that
+holds Python's interpreter lock while it steps (``wait_for_drawing``), the engine
+also waits while a frame is drawn: pyqtgraph calls into Python hundreds of times
+per frame, and each call would otherwise queue for the lock behind the engine.
+
 Stopping is cooperative: :meth:`EngineRunner.shutdown` sets a flag the worker
 checks between steps, quits the thread's event loop and waits for it — never
 ``terminate()``.  Exceptions in the worker are caught and re-emitted to the GUI
