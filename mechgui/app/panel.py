@@ -54,7 +54,7 @@ _STATUS_TEXT = {
 
 CUSTOM = "(custom)"
 #: A frame counts as drawn when its canvases have not painted for this long (ms) …
-PAINT_QUIET_MS = 3
+PAINT_QUIET_MS = 1
 #: … or, if nothing painted at all, after this long.
 PAINT_TIMEOUT_MS = 100
 
@@ -233,6 +233,7 @@ class SimulationPanel(QWidget):
         self._paint_watcher = _PaintWatcher(self)
         self._drawn_timer = QTimer(self)
         self._drawn_timer.setSingleShot(True)
+        self._drawn_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._drawn_timer.timeout.connect(self._frame_drawn)
 
         # -- layout -----------------------------------------------------------------

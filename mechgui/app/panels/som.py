@@ -90,7 +90,7 @@ MAX_MAP_POINTS = 5_000
 #: Learning units outlined on the map at most (a wide neighbourhood is left unmarked there).
 MAX_OUTLINED_NEIGHBOURS = 60
 #: Levels of opacity of the learning neighbourhood.
-FADE_LEVELS = 8
+FADE_LEVELS = 4
 #: Upsampling of a glyph pixel in the glyph image.
 GLYPH_SCALE = 2
 _HEX = math.sqrt(3.0) / 2.0
