@@ -330,3 +330,26 @@ def test_window_starts_without_importing_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_every_plot_exports_png_svg_and_csv(window, qtbot, tmp_path):
+    import pyqtgraph.exporters as exporters
+    from pyqtgraph.exporters import Exporter
+
+    panel = window.show_tab("maxnet")
+    panel.load_preset("fausett-4.1")
+    panel.step_once()
+    qtbot.waitUntil(at_step(panel, 1))
+    offered = {e.Name for e in Exporter.Exporters}
+    assert "Scalable Vector Graphics (SVG)" in offered  # ours, in every plot's Export dialog
+    assert exporters.SVGExporter not in Exporter.Exporters  # pyqtgraph's fails on Qt 6.11
+    svg_exporter = next(e for e in Exporter.Exporters if e.Name.startswith("Scalable"))
+    for plot, _ in panel._plots:
+        exporters.ImageExporter(plot).export(str(tmp_path / "plot.png"))
+        assert (tmp_path / "plot.png").stat().st_size > 1000
+        svg_exporter(plot).export(str(tmp_path / "plot.svg"))
+        assert (tmp_path / "plot.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    exporters.CSVExporter(panel.bar_plot).export(str(tmp_path / "bars.csv"))
+    text = (tmp_path / "bars.csv").read_text()
+    for value in ("0.08", "0.32", "0.56"):  # Example 4.1 after one step, as drawn
+        assert value in text
