@@ -13,11 +13,13 @@ snapshots travel back through a one-slot :class:`Mailbox`:
   GUI is, at most one notification and one snapshot are ever pending.
 
 Drawing is paced: the view reports when a frame is drawn (:meth:`EngineRunner.frame_drawn`),
-and the next frame comes no sooner than twice the last one's cost, so drawing takes
-at most about half of the GUI thread however slow the machine.  For an engine that
-holds Python's interpreter lock while it steps (``wait_for_drawing``), the engine
-also waits while a frame is drawn: pyqtgraph calls into Python hundreds of times
-per frame, and each call would otherwise queue for the lock behind the engine.
+and the next frame comes no sooner than a multiple of the last one's cost, however
+slow the machine.  For an engine that holds Python's interpreter lock while it
+steps (``wait_for_drawing``), the engine also waits while a frame is drawn
+(pyqtgraph calls into Python hundreds of times per frame, and each call would
+otherwise queue for the lock behind the engine), and frames take at most half the
+time, so the engine keeps the other half.  An engine that steps outside the lock
+runs beside the GUI, and drawing may take up to 80 % of the GUI thread.
 
 Stopping is cooperative: :meth:`EngineRunner.shutdown` sets a flag the worker
 checks between steps, quits the thread's event loop and waits for it — never
@@ -517,19 +519,21 @@ class EngineRunner(QObject):
     def frame_drawn(self) -> None:
         """The view has drawn the last frame: the engine may step again.
 
-        Until then the engine waits (see :attr:`EngineWorker.gui_wait_seconds`):
-        pyqtgraph's painting calls into Python hundreds of times per frame, and
-        each call would otherwise queue for the interpreter lock behind the
-        engine.  The time a frame took also sets the frame rate: the next frame
-        comes no sooner than twice that, so drawing takes at most half the GUI
-        thread's time however slow the machine.
+        With ``wait_for_drawing`` the engine waits until then (see
+        :attr:`EngineWorker.gui_wait_seconds`).  The time the frame took sets the
+        frame rate: the next one comes no sooner than twice that (1.25 times for
+        an engine that runs beside the GUI, outside the interpreter lock).
         """
         if self._frame_started is not None:
             cost = time.perf_counter() - self._frame_started
             self._frame_started = None
             self._frame_cost = 0.7 * self._frame_cost + 0.3 * cost
+            # An engine that waits while a frame is drawn must get at least half the
+            # time; one that runs beside the GUI (outside the GIL) loses nothing, so
+            # the GUI thread may then spend up to 80 % of its time drawing.
+            share = 2.0 if self.wait_for_drawing else 1.25
             self._worker.frame_interval = max(self._worker._min_frame_interval,
-                                              2.0 * self._frame_cost)
+                                              share * self._frame_cost)
         self._gui_idle.set()
 
     @property
