@@ -48,6 +48,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -82,6 +83,9 @@ RADIUS_DECAYS: tuple[str, ...] = ("linear", "geometric", "constant", "at-epochs"
 #: Below this value of h(d) a Gaussian neighbour does not learn (d > 3.7 R).
 GAUSSIAN_CUTOFF = 1e-3
 DONE = "done"
+#: Snapshots carry every input's winner (and the hit map) while inputs × units is at
+#: most this (a few milliseconds); beyond, :meth:`SOM.maps` computes them on demand.
+MAX_SNAPSHOT_PAIRS = 600_000
 _HEX_ROW_HEIGHT = math.sqrt(3.0) / 2.0
 
 
@@ -291,11 +295,22 @@ def u_matrix(weights: np.ndarray, rows: int, cols: int, topology: str) -> np.nda
     the hexagonal, 4 on the diamond, 2 along the chain); NaN where a unit has
     none (topology ``none``, or a single unit).
     """
-    out = np.full(weights.shape[0], np.nan)
-    for unit, near in enumerate(_adjacency(rows, cols, topology)):
-        if near.size:
-            out[unit] = float(np.mean(np.linalg.norm(weights[near] - weights[unit], axis=1)))
-    return out
+    m = weights.shape[0]
+    pairs = _cached_pairs(rows, cols, topology)
+    if not len(pairs):
+        return np.full(m, np.nan)
+    d = np.linalg.norm(weights[pairs[:, 0]] - weights[pairs[:, 1]], axis=1)
+    total = np.bincount(pairs[:, 0], d, m) + np.bincount(pairs[:, 1], d, m)
+    count = np.bincount(pairs[:, 0], minlength=m) + np.bincount(pairs[:, 1], minlength=m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+@lru_cache(maxsize=16)
+def _cached_pairs(rows: int, cols: int, topology: str) -> np.ndarray:
+    pairs = _neighbour_pairs(rows, cols, topology)
+    pairs.setflags(write=False)
+    return pairs
 
 
 # ---------------------------------------------------------------------------
@@ -545,6 +560,26 @@ class SOM(Simulation):
         self._table = neighborhood_table(p.neighborhood, p.topology, self._alpha, self._radius,
                                          self._max_distance)
 
+    def _data_winners(self) -> tuple[np.ndarray, np.ndarray]:
+        """The winner J of every input and its D(J), for the current weights."""
+        if _kernels:  # compiled, once training has loaded it (False: numba is missing)
+            n = len(self.data)
+            best = np.empty(n, dtype=np.int64)
+            second = np.empty(n, dtype=np.int64)
+            best_d = np.empty(n)
+            _kernels.best_two_units(self.data, self.weights, best, second, best_d)
+            return best, best_d
+        best = np.empty(len(self.data), dtype=np.int64)
+        best_d = np.empty(len(self.data))
+        chunk = max(1, 1_000_000 // max(1, self.weights.size))
+        for start in range(0, len(self.data), chunk):
+            x = self.data[start:start + chunk]
+            d = ((self.weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
+            j = np.argmin(d, axis=1)
+            best[start:start + chunk] = j
+            best_d[start:start + chunk] = d[np.arange(len(x)), j]
+        return best, best_d
+
     def _measure(self) -> None:
         """Quantization and topographic error over the whole data set."""
         p = self.params
@@ -691,7 +726,23 @@ class SOM(Simulation):
             "cols": p.cols,
             "topology": p.topology,
             "input_shape": self.input_shape,
+            **self._frame_maps(),
         }
+
+    def _frame_maps(self) -> dict[str, Any]:
+        """``u_matrix``, ``hit_map``, ``data_winners`` (J of every input) and
+        ``data_distances`` (their D(J)) for the current weights, so that a view
+        colours its map without computing anything; the data-dependent ones are
+        None when inputs × units exceeds :data:`MAX_SNAPSHOT_PAIRS` (use :meth:`maps`).
+        """
+        p = self.params
+        out: dict[str, Any] = {"u_matrix": u_matrix(self.weights, p.rows, p.cols, p.topology),
+                               "hit_map": None, "data_winners": None, "data_distances": None}
+        if len(self.data) * p.units <= MAX_SNAPSHOT_PAIRS:
+            best, best_d = self._data_winners()
+            out.update(hit_map=np.bincount(best, minlength=p.units), data_winners=best,
+                       data_distances=best_d)
+        return out
 
     def maps(self) -> dict[str, Any]:
         """On demand, for the current weights: ``u_matrix`` (m,), ``hit_map`` (m,),

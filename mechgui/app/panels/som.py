@@ -897,7 +897,7 @@ class SOMPanel(SimulationPanel):
         labels = self._labels_wanted()
         if labels:
             want.append("winners")
-        maps = unit_maps(self._map_data, weights, self._pairs, tuple(want)) if want else {}
+        maps = self._maps_from(snap, tuple(want))
         self.last_maps = maps
         values, name = self._colour_values(maps, weights)
         values = np.asarray(values, dtype=float)
@@ -934,6 +934,22 @@ class SOMPanel(SimulationPanel):
             self.glyph_item.hide()
         if labels and "winners" in maps:
             self._render_labels(maps["winners"])
+
+    def _maps_from(self, snap: Mapping[str, Any], want: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """The maps the engine computed for this frame; only for a data set too big for
+        the snapshot (see ``MAX_SNAPSHOT_PAIRS``) are they computed here, on a sample."""
+        if not want:
+            return {}
+        winners = snap.get("data_winners")
+        if winners is None or len(winners) != len(self._data):
+            return unit_maps(self._map_data, np.asarray(snap["weights"]), self._pairs, want)
+        m = len(snap["weights"])
+        hits = np.asarray(snap["hit_map"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            qe = np.where(hits > 0, np.bincount(winners, np.sqrt(snap["data_distances"]), m)
+                          / np.maximum(hits, 1), np.nan)
+        return {"u_matrix": np.asarray(snap["u_matrix"]), "hits": hits, "qe": qe,
+                "winners": np.asarray(winners)}
 
     def _outline_of(self, unit: int) -> np.ndarray:
         per = self._segments_per_cell
