@@ -1,6 +1,7 @@
 """The window, the engine thread and the MaxNet panel, driven like a user would."""
 
 import gc
+import os
 import subprocess
 import sys
 import threading
@@ -300,8 +301,11 @@ def test_lecture_mode_is_live_and_persists(qtbot, tmp_path):
 
 
 def _run(*args, timeout=60):
+    """``python -m mechgui ARGS`` as on a machine without any screen."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     return subprocess.run([sys.executable, "-m", "mechgui", *args], capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 def test_screenshot_from_the_command_line(tmp_path):

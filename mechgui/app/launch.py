@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from mechgui.engine import ParameterError
+from mechgui.engine import ParameterError, load_preset
 
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED
@@ -31,6 +32,12 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _saved_tab() -> str:
+    """The tab the window will open on (the one shown when it was last closed)."""
+    saved = QSettings("mechgui", "mechgui").value("tab")
+    return saved if isinstance(saved, str) and saved in tab_names() else tab_names()[0]
+
+
 def _error(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
@@ -38,24 +45,28 @@ def _error(message: str) -> int:
 
 def launch(args: argparse.Namespace) -> int:
     """Show the window; with ``--screenshot`` save a PNG after ``--steps`` and exit."""
+    scripted = args.screenshot is not None
+    # Bad arguments are refused before any window (or display) is needed.
     if args.tab is not None and args.tab not in tab_names():
         return _error(str(ParameterError("--tab", args.tab,
                                          "expected one of " + ", ".join(tab_names()))))
+    if args.preset:
+        tab = args.tab or (tab_names()[0] if scripted else _saved_tab())
+        try:
+            load_preset(tab, args.preset)
+        except ParameterError as exc:
+            return _error(str(exc))
+    if scripted and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mechgui")
     app.setOrganizationName("mechgui")
-    scripted = args.screenshot is not None
     window = MainWindow(lecture=True if args.lecture else None, restore=not scripted)
     if scripted:
         window.resize(1400, 860)
     panel = window.show_tab(args.tab) if args.tab else window.panel()
     if args.preset:
-        try:
-            panel.load_preset(args.preset)
-        except ParameterError as exc:
-            window.shutdown()
-            window.deleteLater()
-            return _error(str(exc))
+        panel.load_preset(args.preset)
     window.show()
     settle_heap()
     if args.steps:
