@@ -357,3 +357,32 @@ def test_every_plot_exports_png_svg_and_csv(window, qtbot, tmp_path):
     text = (tmp_path / "bars.csv").read_text()
     for value in ("0.08", "0.32", "0.56"):  # Example 4.1 after one step, as drawn
         assert value in text
+
+
+@pytest.mark.parametrize("tab", [name for name, _, _ in TABS])
+def test_bad_input_in_any_field_shows_a_message_and_keeps_the_last_good_state(window, qtbot,
+                                                                              tab):
+    from mechgui.app.paramform import MatrixEdit
+    from PySide6.QtWidgets import QLineEdit
+
+    panel = window.show_tab(tab)
+    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=20_000)
+    form = panel.form
+    good = form.params
+    for spec in type(good).specs():
+        if spec.name not in form._editors:
+            continue
+        editor = form.editor(spec.name)
+        if isinstance(editor, MatrixEdit):
+            editor.setPlainText("1, 2\nthree")
+            editor._commit()
+        elif isinstance(editor, QLineEdit):
+            editor.setText("1, x, 3")
+            editor.editingFinished.emit()
+        else:
+            continue  # spin boxes, combo boxes and check boxes hold only allowed values
+        message = form.error_text(spec.name)
+        assert message.startswith(f"{spec.name}=") and "is not allowed: " in message
+        assert not form.params.changed(good)  # the last good parameters stay
+        form.set_params(good)  # restore the editor's text for the next field
+    assert panel.runner.errors == [] and panel.render_errors == []
