@@ -386,3 +386,17 @@ def test_bad_input_in_any_field_shows_a_message_and_keeps_the_last_good_state(wi
         assert not form.params.changed(good)  # the last good parameters stay
         form.set_params(good)  # restore the editor's text for the next field
     assert panel.runner.errors == [] and panel.render_errors == []
+
+
+def test_switching_presets_while_running_stops_the_run_and_loads_the_example(window, qtbot):
+    panel = window.show_tab("maxnet")
+    long_maxnet(panel)
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.runner.playing and panel.snapshot["step"] > 100)
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("fausett-4.1"))
+    qtbot.waitUntil(lambda: not panel.runner.playing)
+    qtbot.waitUntil(lambda: panel.snapshot["step"] == 0
+                    and panel.snapshot["activations"].size == 4)
+    np.testing.assert_array_equal(panel.drawn_activations(), [0.2, 0.4, 0.6, 0.8])
+    assert panel.transport.play_button.text().endswith("Play")
