@@ -68,6 +68,8 @@ LAYERS = (("heatmap", "D heat map"), ("real", "real data"), ("generated", "gener
           ("manifold", "G's noise grid"), ("arrows", "gradient arrows"))
 #: Generated points that carry a gradient arrow (the first ones of the snapshot).
 N_ARROWS = 256
+#: Redraws of the loss, accuracy and metric curves per second while playing flat out.
+CURVE_RATE = 8
 #: Longest arrow, as a share of the view's width.
 ARROW_REACH = 0.09
 #: Points sprayed around the mouse per drawn position, and their spread (share of the width).
@@ -795,6 +797,8 @@ class GANPanel(SimulationPanel):
             return PAGE_CGAN
         return PAGE_1D if int(snap["dimension"]) == 1 else PAGE_2D
 
+    _curves_drawn_at = 0.0
+
     def render(self, snap: Mapping[str, Any]) -> None:
         if getattr(self, "_pending_file", None) is not None:
             self._file_done(snap)
@@ -816,7 +820,13 @@ class GANPanel(SimulationPanel):
             self._render_1d(snap)
         else:
             self._render_cgan(snap)
-        self._render_curves(snap)
+        # The curves move little from one frame to the next: while playing flat out
+        # they are redrawn at most CURVE_RATE times a second (every frame otherwise).
+        now = time.perf_counter()
+        if (not self.runner.playing or snap["done"]
+                or now - self._curves_drawn_at >= 1.0 / CURVE_RATE):
+            self._curves_drawn_at = now
+            self._render_curves(snap)
         self._render_readout(snap)
 
     def _set_bounds(self, plot: pg.PlotItem, bounds: np.ndarray) -> None:

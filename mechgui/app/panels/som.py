@@ -66,6 +66,8 @@ from ..runner import MAX_SPEED
 from ..theme import Theme
 from ..widgets import DrawViewBox, set_stretch
 
+#: Redraws of the map per second while the engine runs fast (every frame when slower).
+MAP_RATE = 10
 #: Fastest speed (steps/s) at which the motion trace is drawn.
 MAX_TRACE_SPEED = 300
 #: Maps with more units than this show the units as lattice vertices only, without dots.
@@ -387,6 +389,7 @@ class SOMPanel(SimulationPanel):
 
     def _init_state(self) -> None:
         self._geometry: tuple | None = None
+        self._map_drawn_at = 0.0
         self._error_top = 0.0
         self._curves_key: tuple | None = None
         self._data = np.zeros((0, 2))
@@ -795,7 +798,15 @@ class SOMPanel(SimulationPanel):
             self._render_space(snap, weights, winner, updated, rates)
         else:
             self._render_matrix(weights, winner)
-        self._render_map(snap, weights, winner, updated, rates)
+        # Flat out, the map's colours change little from frame to frame (and the winner
+        # changes too fast to follow): it is redrawn MAP_RATE times a second, the input
+        # space every frame.  Slower, or paused, every frame shows everything.
+        now = time.perf_counter()
+        speed = self.transport.speed
+        fast = self.runner.playing and (speed == MAX_SPEED or speed > MAX_TRACE_SPEED)
+        if not fast or snap["done"] or now - self._map_drawn_at >= 1.0 / MAP_RATE:
+            self._map_drawn_at = now
+            self._render_map(snap, weights, winner, updated, rates)
         self._render_curves(snap)
 
     def _render_space(self, snap, weights, winner, updated, rates) -> None:
