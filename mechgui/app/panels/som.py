@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -283,6 +284,7 @@ class SOMPanel(SimulationPanel):
         self.info_label.setObjectName("som-info")
         # changing numbers must not re-layout the window: the label never asks for room
         self.info_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.info_label.setWordWrap(True)  # room for two lines (see restyle): never cut off
         col.addWidget(self.info_label)
 
         # input space
@@ -1052,6 +1054,9 @@ class SOMPanel(SimulationPanel):
         self.lattice_item.setPen(self.theme.pen("primary", width, alpha=1.0 if big else 0.9))
 
     def restyle(self, theme: Theme) -> None:
+        font = self.info_label.font()
+        font.setPointSize(theme.font_size)
+        self.info_label.setFixedHeight(2 * QFontMetrics(font).lineSpacing() + 6)
         lecture = theme.name == "lecture"
         self.data_item.setPen(None)
         self.data_item.setBrush(theme.brush("muted", 0.55))
