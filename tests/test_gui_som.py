@@ -6,7 +6,6 @@ import pytest
 from mechgui.app.panels.som import cell_index_image, cell_outlines, unit_maps
 from mechgui.engine import create
 from mechgui.engine.som import (
-    _neighbour_pairs,
     best_two_units,
     grid_positions,
     lattice_edges,
@@ -56,8 +55,7 @@ def test_geometry_helpers():
     assert cell_outlines(4, 5, "hexagonal").shape == (20 * 6 * 2, 2)
     som = create("som", seed=1, rows=6, cols=5, topology="hexagonal", points=200)
     som.step(300)
-    maps = unit_maps(np.asarray(som.data), np.asarray(som.weights),
-                     _neighbour_pairs(6, 5, "hexagonal"))
+    maps = unit_maps(np.asarray(som.data), np.asarray(som.weights), 6, 5, "hexagonal")
     engine = som.maps()
     np.testing.assert_allclose(maps["u_matrix"], engine["u_matrix"])
     np.testing.assert_array_equal(maps["hits"], engine["hit_map"])

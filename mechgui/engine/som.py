@@ -69,6 +69,8 @@ __all__ = [
     "radius_at",
     "neighborhood_table",
     "best_two_units",
+    "data_winners",
+    "unit_errors",
     "quantization_error",
     "topographic_error",
     "u_matrix",
@@ -248,6 +250,31 @@ def neighborhood_table(neighborhood: str, topology: str, alpha: float, radius: f
 # ---------------------------------------------------------------------------
 # Map quality
 # ---------------------------------------------------------------------------
+def data_winners(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Winner J of every input and its D(J) = Σ (w_iJ − x_i)², by numpy, in chunks."""
+    best = np.empty(len(data), dtype=np.int64)
+    best_d = np.empty(len(data))
+    chunk = max(1, 1_000_000 // max(1, weights.size))
+    for start in range(0, len(data), chunk):
+        x = data[start:start + chunk]
+        d = ((weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
+        j = np.argmin(d, axis=1)
+        best[start:start + chunk] = j
+        best_d[start:start + chunk] = d[np.arange(len(x)), j]
+    return best, best_d
+
+
+def unit_errors(winners: np.ndarray, distances: np.ndarray, units: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Hits (inputs won) and quantization error (mean distance of the inputs won, NaN
+    for a unit that wins none) of every unit, from each input's winner and D(J)."""
+    hits = np.bincount(winners, minlength=units)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        qe = np.where(hits > 0, np.bincount(winners, np.sqrt(distances), units)
+                      / np.maximum(hits, 1), np.nan)
+    return hits, qe
+
+
 def best_two_units(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Winner J, runner-up (−1 with one unit) and D(J) for every input, by numpy.
 
@@ -560,38 +587,29 @@ class SOM(Simulation):
         self._table = neighborhood_table(p.neighborhood, p.topology, self._alpha, self._radius,
                                          self._max_distance)
 
-    def _data_winners(self) -> tuple[np.ndarray, np.ndarray]:
-        """The winner J of every input and its D(J), for the current weights."""
-        if _kernels:  # compiled, once training has loaded it (False: numba is missing)
+    def _best_two(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Winner, runner-up and D(J) of every input: compiled once training has loaded
+        the kernels (``_kernels`` is False when numba is missing), numpy before."""
+        if _kernels:
             n = len(self.data)
             best = np.empty(n, dtype=np.int64)
             second = np.empty(n, dtype=np.int64)
             best_d = np.empty(n)
             _kernels.best_two_units(self.data, self.weights, best, second, best_d)
+            return best, second, best_d
+        return best_two_units(self.data, self.weights)
+
+    def _data_winners(self) -> tuple[np.ndarray, np.ndarray]:
+        """The winner J of every input and its D(J), for the current weights."""
+        if _kernels:
+            best, _, best_d = self._best_two()
             return best, best_d
-        best = np.empty(len(self.data), dtype=np.int64)
-        best_d = np.empty(len(self.data))
-        chunk = max(1, 1_000_000 // max(1, self.weights.size))
-        for start in range(0, len(self.data), chunk):
-            x = self.data[start:start + chunk]
-            d = ((self.weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
-            j = np.argmin(d, axis=1)
-            best[start:start + chunk] = j
-            best_d[start:start + chunk] = d[np.arange(len(x)), j]
-        return best, best_d
+        return data_winners(self.data, self.weights)  # cheaper than sorting for the runner-up
 
     def _measure(self) -> None:
         """Quantization and topographic error over the whole data set."""
         p = self.params
-        kernels = _kernels or None  # use the compiled version once training has loaded it
-        if kernels is not None:
-            n = len(self.data)
-            best = np.empty(n, dtype=np.int64)
-            second = np.empty(n, dtype=np.int64)
-            best_d = np.empty(n)
-            kernels.best_two_units(self.data, self.weights, best, second, best_d)
-        else:
-            best, second, best_d = best_two_units(self.data, self.weights)
+        best, second, best_d = self._best_two()
         self.quantization_error = quantization_error(best_d)
         self.topographic_error = topographic_error(p.rows, p.cols, p.topology, best, second)
 

@@ -55,11 +55,13 @@ from PySide6.QtWidgets import (
 from mechgui.engine import ParameterError, ParamSet
 from mechgui.engine.datasets import load_csv, load_dataset
 from mechgui.engine.som import (
-    _neighbour_pairs,
+    data_winners,
     grid_positions,
     lattice_edges,
     learning_rate_at,
     radius_at,
+    u_matrix,
+    unit_errors,
 )
 
 from ..panel import SimulationPanel
@@ -177,48 +179,22 @@ def cell_outlines(rows: int, cols: int, topology: str) -> np.ndarray:
     return seg.reshape(-1, 2)
 
 
-def _winners(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Winner of each input and its squared distance D(J), summed as in training."""
-    n_samples, m = data.shape[0], weights.shape[0]
-    best = np.empty(n_samples, dtype=np.int64)
-    best_d = np.empty(n_samples)
-    chunk = max(1, 1_000_000 // max(1, m * data.shape[1]))
-    for start in range(0, n_samples, chunk):
-        x = data[start:start + chunk]
-        d = ((weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
-        j = np.argmin(d, axis=1)
-        best[start:start + chunk] = j
-        best_d[start:start + chunk] = d[np.arange(len(x)), j]
-    return best, best_d
-
-
-def unit_maps(data: np.ndarray, weights: np.ndarray, pairs: np.ndarray,
+def unit_maps(data: np.ndarray, weights: np.ndarray, rows: int, cols: int, topology: str,
               want: tuple[str, ...] = ("u_matrix", "hits", "qe", "winners")) -> dict[str, np.ndarray]:
-    """Per-unit maps computed from the weights (and the data): as the engine's ``maps()``.
+    """Per-unit maps computed from the weights (and the data), as the engine's ``maps()``
+    (for a data set too big for the snapshot to carry them).
 
-    ``u_matrix``: mean weight distance to the grid neighbours (``pairs``, NaN
-    without neighbours); ``hits``: inputs won; ``qe``: mean distance of the
-    inputs won (NaN for a unit that wins none); ``winners``: each input's winner.
+    ``u_matrix``: mean weight distance to the grid neighbours; ``hits``: inputs won;
+    ``qe``: mean distance of the inputs won (NaN for a unit that wins none);
+    ``winners``: each input's winner.
     """
-    m = weights.shape[0]
     out: dict[str, np.ndarray] = {}
     if "u_matrix" in want:
-        if len(pairs):
-            d = np.sqrt(((weights[pairs[:, 0]] - weights[pairs[:, 1]]) ** 2).sum(axis=1))
-            total = np.bincount(pairs[:, 0], d, m) + np.bincount(pairs[:, 1], d, m)
-            count = np.bincount(pairs[:, 0], minlength=m) + np.bincount(pairs[:, 1], minlength=m)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out["u_matrix"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-        else:
-            out["u_matrix"] = np.full(m, np.nan)
+        out["u_matrix"] = u_matrix(weights, rows, cols, topology)
     if {"hits", "qe", "winners"} & set(want):
-        best, best_d = _winners(data, weights)
-        hits = np.bincount(best, minlength=m)
+        best, best_d = data_winners(data, weights)
         out["winners"] = best
-        out["hits"] = hits
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["qe"] = np.where(hits > 0, np.bincount(best, np.sqrt(best_d), m)
-                                 / np.maximum(hits, 1), np.nan)
+        out["hits"], out["qe"] = unit_errors(best, best_d, weights.shape[0])
     return out
 
 
@@ -397,7 +373,6 @@ class SOMPanel(SimulationPanel):
         self._data = np.zeros((0, 2))
         self._map_data = self._data
         self._labels: list[str] | None = None
-        self._pairs = np.empty((0, 2), dtype=np.int64)
         self._edges = np.empty((0, 2), dtype=np.int64)
         self._index = np.full((1, 1), -1)
         self._glyph: tuple | None = None
@@ -646,7 +621,6 @@ class SOMPanel(SimulationPanel):
             self._shape = shape
             self._edges = lattice_edges(rows, cols, topology)
             self._style_lattice()
-            self._pairs = _neighbour_pairs(rows, cols, topology)
             m = rows * cols
             # pixels per cell: enough for clean hexagons, few enough (about 300 across)
             # that colouring the image each frame stays cheap
@@ -955,12 +929,11 @@ class SOMPanel(SimulationPanel):
             return {}
         winners = snap.get("data_winners")
         if winners is None or len(winners) != len(self._data):
-            return unit_maps(self._map_data, np.asarray(snap["weights"]), self._pairs, want)
-        m = len(snap["weights"])
-        hits = np.asarray(snap["hit_map"])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            qe = np.where(hits > 0, np.bincount(winners, np.sqrt(snap["data_distances"]), m)
-                          / np.maximum(hits, 1), np.nan)
+            rows, cols, topology = self._geometry[:3]
+            return unit_maps(self._map_data, np.asarray(snap["weights"]), rows, cols, topology,
+                             want)
+        hits, qe = unit_errors(np.asarray(winners), np.asarray(snap["data_distances"]),
+                               len(snap["weights"]))
         return {"u_matrix": np.asarray(snap["u_matrix"]), "hits": hits, "qe": qe,
                 "winners": np.asarray(winners)}
 
