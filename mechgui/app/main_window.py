@@ -211,8 +211,7 @@ class MainWindow(QMainWindow):
         self._show_step(panel)
 
     def _panel_built(self, panel: SimulationPanel) -> None:
-        panel.stepChanged.connect(self._step_changed)
-        panel.statusChanged.connect(self._step_changed)
+        panel.stepChanged.connect(self._step_changed)  # with each frame: step and status
 
     @Slot()
     def _step_changed(self, *_: Any) -> None:

@@ -197,7 +197,6 @@ class SimulationPanel(QWidget):
     hidden_params: ClassVar[tuple[str, ...]] = ()
 
     stepChanged = Signal(int)
-    statusChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL) -> None:
         super().__init__(parent)
@@ -399,12 +398,7 @@ class SimulationPanel(QWidget):
         """Load a preset by name; an unknown name raises :class:`ParameterError`."""
         preset = load_preset(self.model, name)
         params = self.Params.from_mapping(preset.params)
-        self.preset_name = name
-        index = self.preset_combo.findData(name)
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(index)
-        self.preset_combo.blockSignals(False)
-        self._show_preset_description()
+        self._show_preset(name)
         self.clear_message()
         self.form.set_params(params)
         self.ensure_started()
@@ -458,12 +452,16 @@ class SimulationPanel(QWidget):
         super().showEvent(event)
         self.ensure_started()
 
-    def _adopt(self, params: ParamSet) -> None:
+    def _show_preset(self, name: str) -> None:
+        """Show ``name`` (or CUSTOM) in the preset menu, without loading anything."""
+        self.preset_name = name
         self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(name))
         self.preset_combo.blockSignals(False)
-        self.preset_name = CUSTOM
         self._show_preset_description()
+
+    def _adopt(self, params: ParamSet) -> None:
+        self._show_preset(CUSTOM)
         self.ensure_started()
         self.runner.set_params(params)
         self.on_params(params)
@@ -505,7 +503,6 @@ class SimulationPanel(QWidget):
         self.transport.step_label.setText(f"step {snap['step']}")
         self._update_badge()
         self.stepChanged.emit(int(snap["step"]))
-        self.statusChanged.emit(str(snap["status"]))
 
     def _canvas_painting(self) -> None:
         if self._awaiting_paint:
@@ -541,11 +538,7 @@ class SimulationPanel(QWidget):
     @Slot(object)
     def _on_params_replaced(self, params: ParamSet) -> None:
         self.form.set_params(params)
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(self.preset_combo.findData(CUSTOM))
-        self.preset_combo.blockSignals(False)
-        self.preset_name = CUSTOM
-        self._show_preset_description()
+        self._show_preset(CUSTOM)
         self.on_params(params)
 
     @Slot(str)

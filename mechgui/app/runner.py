@@ -536,11 +536,6 @@ class EngineRunner(QObject):
                                               share * self._frame_cost)
         self._gui_idle.set()
 
-    @property
-    def frame_rate_limit(self) -> float:
-        """Frames per second the view is currently offered at most."""
-        return 1.0 / self._worker.frame_interval
-
     # -- from the worker -------------------------------------------------------------
     @Slot()
     def _on_frame_ready(self) -> None:
