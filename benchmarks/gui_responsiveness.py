@@ -22,6 +22,7 @@ import os
 import statistics
 import sys
 import time
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,12 +49,17 @@ def _changes(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def headless(model: str, params, seed, seconds: float) -> float:
-    """Engine steps per second without any window (chunks like the engine thread's)."""
+def headless(model: str, params, seed, seconds: float, warmup: int = 10,
+             snapshot_every: float | None = None) -> float:
+    """Engine steps per second without any window (chunks like the engine thread's).
+
+    With ``snapshot_every`` (seconds) a snapshot is taken after each such slice, as
+    the engine thread does for its frames.
+    """
     sim = create(model, seed=seed, **params.to_dict())
-    sim.step(10)  # warm up (numba compile or cache load, torch first call)
+    sim.step(warmup)  # warm up (numba compile or cache load, torch first call)
     steps, start = 0, time.perf_counter()
-    chunk = 1
+    chunk, slice_start = 1, start
     while time.perf_counter() - start < seconds:
         if sim.done:
             sim.reset()
@@ -61,14 +67,20 @@ def headless(model: str, params, seed, seconds: float) -> float:
         steps += sim.step(chunk)
         if time.perf_counter() - t0 < 0.001:
             chunk = min(chunk * 2, 1 << 16)
+        if snapshot_every is not None and time.perf_counter() - slice_start >= snapshot_every:
+            sim.snapshot()
+            slice_start = time.perf_counter()
     return steps / (time.perf_counter() - start)
 
 
-def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: float,
-              lecture: bool, wait_for_drawing: bool = True) -> dict[str, float]:
+def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: float,
+              lecture: bool, wait_for_drawing: bool = True,
+              size: tuple[int, int] = (1400, 860)) -> dict[str, Any]:
+    """Run ``tab`` flat out in the window for ``seconds``; frames/s, event-loop gaps,
+    render() times and engine steps/s."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(restore=False, lecture=lecture)
-    window.resize(1400, 860)
+    window.resize(*size)
     window.show()
     settle_heap()  # as the app does after start-up
     panel = window.show_tab(tab)
@@ -93,11 +105,21 @@ def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: fl
         gaps.append(now - last[0])
         last[0] = now
 
+    render = panel.render
+    costs: list[float] = []
+
+    def timed_render(snap) -> None:
+        t0 = time.perf_counter()
+        render(snap)
+        costs.append(time.perf_counter() - t0)
+
+    panel.render = timed_render
     timer = QTimer()
     timer.timeout.connect(tick)
     frames0, step0 = panel.frames_drawn, panel.snapshot["step"]
     restarts = [0]
     start = time.perf_counter()
+    last[0] = start
     timer.start(10)
     while time.perf_counter() - start < seconds:
         _wait(100)
@@ -113,9 +135,12 @@ def in_window(tab: str, preset: str | None, changes: dict[str, str], seconds: fl
     params = panel.form.params
     window.close()
     app.processEvents()
-    return {"fps": frames / elapsed, "max_gap_ms": max(gaps) * 1000,
-            "median_gap_ms": statistics.median(gaps) * 1000, "steps_per_s": steps / elapsed,
-            "params": params}
+    return {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,
+            "median_gap_ms": statistics.median(gaps) * 1000,
+            "gaps_over_50ms": sum(g > 0.05 for g in gaps),
+            "render_mean_ms": 1000 * statistics.fmean(costs) if costs else 0.0,
+            "render_max_ms": 1000 * max(costs, default=0.0),
+            "steps_per_s": steps / elapsed, "params": params}
 
 
 def main() -> None:
