@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -721,20 +722,17 @@ class GAN(Simulation):
 
     def step_discriminator(self, n: int = 1) -> int:
         """``n`` updates of D alone (G frozen); not counted as iterations."""
-        done = 0
-        while done < n and not self.done:
-            if not self._d_update():
-                self._diverge("discriminator")
-                break
-            done += 1
-        return done
+        return self._updates_alone(self._d_update, "discriminator", n)
 
     def step_generator(self, n: int = 1) -> int:
         """``n`` updates of G alone (D frozen); not counted as iterations."""
+        return self._updates_alone(self._g_update, "generator", n)
+
+    def _updates_alone(self, update: Callable[[], bool], network: str, n: int) -> int:
         done = 0
         while done < n and not self.done:
-            if not self._g_update():
-                self._diverge("generator")
+            if not update():
+                self._diverge(network)
                 break
             done += 1
         return done
