@@ -208,6 +208,7 @@ class SimulationPanel(QWidget):
         self.frames_drawn = 0
         self.render_errors: list[str] = []
         self._plots: list[tuple[pg.PlotItem, str]] = []
+        self._titles: dict[int, tuple[str, str]] = {}
         self._last_step = -1
         self._started = False
         _PANELS.add(self)
@@ -356,6 +357,14 @@ class SimulationPanel(QWidget):
         self._plots.append((plot, title))
         apply_plot_theme(plot, self.theme, title)
         return plot
+
+    def set_title(self, plot: pg.PlotItem, text: str) -> None:
+        """``plot``'s title in the theme's size, set only when it changes: a new title
+        re-lays out the whole plot grid, too costly to repeat every frame."""
+        key = (text, self.theme.name)
+        if self._titles.get(id(plot)) != key:
+            self._titles[id(plot)] = key
+            plot.setTitle(text, size=f"{self.theme.title_size}pt", color=self.theme.foreground)
 
     # -- commands (GUI thread) ------------------------------------------------------
     def ensure_started(self) -> None:

@@ -472,8 +472,7 @@ class HammingPanel(SimulationPanel):
         text = f"Input x({index + 1}) of {total}"
         if n <= 8:
             text = f"x({index + 1}) = " + _vector_text(x)
-        self.input_plot.setTitle(text, size=f"{self.theme.title_size}pt",
-                                 color=self.theme.foreground)
+        self.set_title(self.input_plot, text)
 
         y_in = np.asarray(snap["net_input"], dtype=float)
         a = np.asarray(snap["activations"], dtype=float)
@@ -510,10 +509,8 @@ class HammingPanel(SimulationPanel):
         self.maxnet_plot.setYRange(0, top, padding=0)
         words = {"converged": f"{self._name(winner)} wins ✓", "all_zero": "all zero ✗",
                  "tie": "tie ✗", "max_steps": "step cap reached"}
-        self.maxnet_plot.setTitle(f"MaxNet y<sub>j</sub>, t = {snap['iteration']}"
-                                  + (f": {words.get(status, status)}" if status != "running"
-                                     else ""),
-                                  size=f"{self.theme.title_size}pt", color=self.theme.foreground)
+        self.set_title(self.maxnet_plot, f"MaxNet y<sub>j</sub>, t = {snap['iteration']}"
+                       + (f": {words.get(status, status)}" if status != "running" else ""))
 
         # frames in the mosaic: dashed around the current leader, solid around the winner
         if winner is not None:

@@ -320,9 +320,7 @@ class MexicanHatPanel(SimulationPanel):
             self._fix_profile_range(top_seen)
         status = str(snap["status"])
         tail = {"done": " (done)", "converged": " (converged)"}.get(status, "")
-        self.profile_plot.setTitle(f"Activation profile x<sub>i</sub>(t) at t = {t}{tail}",
-                                   size=f"{self.theme.title_size}pt",
-                                   color=self.theme.foreground)
+        self.set_title(self.profile_plot, f"Activation profile x<sub>i</sub>(t) at t = {t}{tail}")
         if self._drawn is None:
             self.signal_bars.setData(bar_edges(n), profiles[0])
 
@@ -366,9 +364,6 @@ class MexicanHatPanel(SimulationPanel):
             font = item.textItem.font()
             font.setPointSize(theme.font_size)
             item.setFont(font)
-        if self.legend is not None:
-            self.legend.setLabelTextSize(f"{theme.font_size}pt")
-            self.legend.setLabelTextColor(theme.foreground)
         self._legend_key = ()
         self._style_labels()
         if hasattr(self, "weight_offsets"):  # re-place the texts for the new font sizes

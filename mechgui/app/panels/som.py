@@ -643,8 +643,7 @@ class SOMPanel(SimulationPanel):
             self._glyph = None
             self._trace.clear()
             self._update_colourings()
-            self.map_plot.setTitle(self._map_title(), size=f"{self.theme.title_size}pt",
-                                   color=self.theme.foreground)
+            self.set_title(self.map_plot, self._map_title())
             if m:
                 self.matrix_item.setImage(np.zeros((m, self._dim), dtype=np.float32),
                                           autoLevels=False, levels=(0, 1))
@@ -1067,21 +1066,9 @@ class SOMPanel(SimulationPanel):
         self.qe_curve.setPen(theme.pen("primary", theme.line_width))
         self.te_curve.setPen(theme.pen("winner", theme.line_width))
         self.epoch_line.setPen(theme.pen("muted", theme.thin_width, style=Qt.PenStyle.DotLine))
-        tick_font = pg.QtGui.QFont()
-        tick_font.setPointSize(theme.tick_size)
-        for plot, box in ((self.schedule_plot, self.radius_box), (self.error_plot, self.te_box)):
-            axis = plot.getAxis("right")
-            axis.setPen(pg.mkPen(theme.foreground, width=1.5 if lecture else 1))
-            axis.setTextPen(pg.mkPen(theme.foreground))
-            axis.setTickFont(tick_font)
-            axis.setLabel(axis.labelText, **{"font-size": f"{theme.font_size}pt",
-                                             "color": theme.foreground})
-        for legend in (self.schedule_legend, self.error_legend):
-            legend.setLabelTextSize(f"{theme.font_size}pt")
-            legend.setLabelTextColor(theme.foreground)
+        # (axes, the right-hand ones included, and legends: apply_plot_theme)
         if self._geometry is not None:
-            self.map_plot.setTitle(self._map_title(), size=f"{theme.title_size}pt",
-                                   color=theme.foreground)
+            self.set_title(self.map_plot, self._map_title())
         self.neighbour_outline.setPen(theme.pen("winner", theme.thin_width))
         self._style_labels()
 
