@@ -190,6 +190,61 @@ def test_huge_learning_rate_diverges_and_weights_stay_finite():
     assert np.all(np.isfinite(snap["samples"]))
 
 
+# -- the hand-written training pass against autograd ----------------------------
+def _reference_d_update(sim):
+    """One D update as autograd and the optimiser's own ``step()`` compute it."""
+    n = sim.params.batch_size
+    real, c = sim._real_batch(n)
+    with torch.no_grad():
+        fake = sim.G(sim._g_in(sim._train_noise(n), c))
+    out = sim.D(sim._d_in(torch.cat([real, fake]), None if c is None else torch.cat([c, c])))
+    loss = sim._d_loss(out[:n], out[n:], real, fake, c)
+    grads = torch.autograd.grad(loss, list(sim.D.parameters()))
+    for q, g in zip(sim.D.parameters(), grads):
+        q.grad = g.clone()
+    sim.opt_d.step()
+    out = out.detach()
+    called_real = out > sim._threshold(out[:n], out[n:])
+    return float(loss.detach()), float(called_real[:n].float().mean()), \
+        1.0 - float(called_real[n:].float().mean())
+
+
+def _reference_g_update(sim):
+    n = sim.params.batch_size
+    c = sim._real_batch(n)[1] if sim.conditional else None
+    fake = sim.G(sim._g_in(sim._train_noise(n), c))
+    loss = sim._g_loss(sim.D(sim._d_in(fake, c)))
+    grads = torch.autograd.grad(loss, list(sim.G.parameters()))
+    for q, g in zip(sim.G.parameters(), grads):
+        q.grad = g.clone()
+    sim.opt_g.step()
+    return float(loss.detach())
+
+
+@pytest.mark.parametrize("loss", ["minimax", "non-saturating", "least-squares"])
+@pytest.mark.parametrize("optimizer,dataset,activation", [
+    ("adam", "ring-8", "relu"), ("sgd", "gaussian-1d", "leaky-relu"),
+    ("adam", "rosenbrock", "tanh")])
+def test_training_pass_equals_autograd_and_the_optimiser(loss, optimizer, dataset, activation):
+    """The engine's own forward/backward and optimiser call give what autograd and
+    ``optimizer.step()`` give, update after update (losses included)."""
+    settings = dict(loss=loss, optimizer=optimizer, dataset=dataset, activation=activation,
+                    lr_d=0.01, lr_g=0.01, **SMALL)
+    fast, slow = create("gan", seed=5, **settings), create("gan", seed=5, **settings)
+    assert same_weights(weights(fast), weights(slow))
+    for _ in range(4):
+        assert fast._d_update() and fast._g_update()
+        (loss_d, accuracy_real, accuracy_fake), loss_g = \
+            _reference_d_update(slow), _reference_g_update(slow)
+        assert fast.loss_d == pytest.approx(loss_d, rel=1e-5, abs=1e-6)
+        assert (fast.accuracy_real, fast.accuracy_fake) == \
+            pytest.approx((accuracy_real, accuracy_fake), abs=1e-6)
+        assert fast.loss_g == pytest.approx(loss_g, rel=1e-5, abs=1e-6)
+    a, b = weights(fast), weights(slow)
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=1e-4, atol=1e-6, msg=key)
+
+
 # -- live and structural changes ----------------------------------------------
 def test_live_changes_keep_the_networks():
     sim = create("gan", seed=4, **SMALL)
