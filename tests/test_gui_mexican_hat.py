@@ -160,5 +160,30 @@ def test_lecture_mode_thickens_lines(qtbot, panel):
     panel.window_.set_lecture_mode(False)
 
 
+def test_a_title_too_long_for_its_plot_is_shortened(qtbot, panel):
+    window = panel.window_
+    window.resize(1400, 860)
+    window.set_lecture_mode(True)
+    qtbot.wait(50)
+    plot = panel.weight_plot
+    long_title = "Weights w<sub>k</sub> to X<sub>i+k</sub>, " + "and a long tail " * 6
+    panel.set_title(plot, long_title)
+    qtbot.wait(50)
+    title = plot.titleLabel
+    assert title.text == long_title  # the whole title is kept ...
+    assert title.shortened and title.item.toPlainText().endswith("…")  # ... and shown cut
+    assert title.item.toPlainText().startswith("Weights wk to")
+    assert "and a long tail" in title.toolTip()
+    assert title.item.boundingRect().width() <= title.size().width() + 1
+    view = panel.graphics  # the grid still fits the window
+    assert view.mapFromScene(plot.sceneBoundingRect().topRight()).x() <= \
+        view.viewport().width() + 1
+    panel.set_title(plot, "Weights")
+    qtbot.wait(50)
+    assert not title.shortened and title.item.toPlainText() == "Weights"
+    assert title.toolTip() == ""
+    window.set_lecture_mode(False)
+
+
 def test_no_runner_left(qtbot):
     assert live_runners() == []

@@ -355,16 +355,23 @@ class SimulationPanel(QWidget):
             plot.showGrid(x=False, y=True, alpha=0.15)
         plot.hideButtons()
         self._plots.append((plot, title))
-        apply_plot_theme(plot, self.theme, title)
+        self._theme_plot(plot, title)
         return plot
 
     def set_title(self, plot: pg.PlotItem, text: str) -> None:
         """``plot``'s title in the theme's size, set only when it changes: a new title
-        re-lays out the whole plot grid, too costly to repeat every frame."""
+        re-lays out the whole plot grid, too costly to repeat every frame.  A title too
+        long for the plot is shortened, never widens it (see ``apply_plot_theme``)."""
         key = (text, self.theme.name)
         if self._titles.get(id(plot)) != key:
             self._titles[id(plot)] = key
             plot.setTitle(text, size=f"{self.theme.title_size}pt", color=self.theme.foreground)
+
+    def _theme_plot(self, plot: pg.PlotItem, title: str) -> None:
+        """Apply the theme to ``plot``, which shows ``title`` again: :meth:`set_title`
+        must compare with that title, not with one shown before."""
+        apply_plot_theme(plot, self.theme, title)
+        self._titles[id(plot)] = (title, self.theme.name)
 
     # -- commands (GUI thread) ------------------------------------------------------
     def ensure_started(self) -> None:
@@ -447,7 +454,7 @@ class SimulationPanel(QWidget):
         self.theme = theme
         self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
         for plot, title in self._plots:
-            apply_plot_theme(plot, theme, title)
+            self._theme_plot(plot, title)
         self.restyle(theme)
         if self.snapshot is not None:
             self._draw(self.snapshot)

@@ -13,6 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
+from .widgets import fit_title
+
 __all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme"]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
@@ -90,7 +92,12 @@ pg.setConfigOptions(antialias=True, background=NORMAL.background, foreground=NOR
 
 
 def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) -> None:
-    """Background, axes, fonts and title of one plot."""
+    """Background, axes, fonts and title of one plot.
+
+    The title never widens the plot: one too long for the plot's width is shortened
+    (see :class:`~mechgui.app.widgets.FittedTitle`), in every theme and every panel.
+    """
+    fit_title(plot)
     vb = plot.getViewBox()
     vb.setBackgroundColor(theme.background)
     tick_font = QFont()
