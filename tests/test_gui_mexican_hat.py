@@ -160,6 +160,33 @@ def test_lecture_mode_thickens_lines(qtbot, panel):
     panel.window_.set_lecture_mode(False)
 
 
+def test_lecture_titles_do_not_push_the_plots_off_the_window(qtbot, panel):
+    """At 20 pt the long titles are wider than their plots: they must not widen the grid."""
+    window = panel.window_
+    window.resize(1400, 860)
+    window.set_lecture_mode(True)
+    panel.load_preset("two-bumps")
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["step"] == 0
+                    and len(panel.snapshot["activations"]) == 41, timeout=3000)
+    panel.step_once()
+    _wait_step(qtbot, panel, 1)
+    qtbot.wait(50)  # let the layout settle
+    view = panel.graphics
+    visible = view.viewport().width()
+    for plot in (panel.profile_plot, panel.signal_plot, panel.weight_plot):
+        right = view.mapFromScene(plot.sceneBoundingRect().topRight()).x()
+        assert right <= visible + 1, f"{plot.titleLabel.text!r} ends at {right} > {visible}"
+        title = plot.titleLabel
+        assert title.minimumWidth() <= plot.getViewBox().width() + 1
+        assert title.isVisible()
+        assert not title.shortened, title.item.toPlainText()  # lecture titles fit whole
+    assert panel.weight_plot.titleLabel.text.startswith("Weights w<sub>k</sub>")
+    assert panel.signal_plot.titleLabel.text.startswith("External signal s")
+    assert "t = 1" in panel.profile_plot.titleLabel.text
+    window.set_lecture_mode(False)
+    assert "draw it with the mouse" in panel.signal_plot.titleLabel.text
+
+
 def test_a_title_too_long_for_its_plot_is_shortened(qtbot, panel):
     window = panel.window_
     window.resize(1400, 860)

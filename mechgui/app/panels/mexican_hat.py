@@ -10,6 +10,7 @@ within R1, C2 out to R2, zero beyond; Fig. 4.2).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,15 @@ MAX_EARLIER = 12
 MAX_VALUE_LABELS = 16
 #: Units up to which every unit gets its own tick.
 MAX_UNIT_TICKS = 30
+#: Weight offsets labelled at most in lecture mode (big tick labels need room).
+MAX_LECTURE_OFFSET_LABELS = 8
+
+#: Titles of the lower plots, and their short forms for lecture mode's big font (the
+#: long ones would be cut off beside the side bar).
+SIGNAL_TITLE = "External signal s — draw it with the mouse"
+SIGNAL_TITLE_SHORT = "External signal s (draw it)"
+WEIGHT_TITLE = "Weights w<sub>k</sub> to X<sub>i+k</sub>"
+WEIGHT_TITLE_SHORT = "Weights w<sub>k</sub>"
 
 
 # -- signal shapes (the buttons) ----------------------------------------------------------
@@ -106,7 +116,7 @@ class MexicanHatPanel(SimulationPanel):
 
         # external signal s (drawn with the mouse)
         self.signal_box = DrawViewBox()
-        self.signal_plot = self.add_plot(self.graphics, "External signal s — draw it with the mouse",
+        self.signal_plot = self.add_plot(self.graphics, SIGNAL_TITLE,
                                          row=1, col=0, left="s<sub>i</sub>", bottom="unit i",
                                          view_box=self.signal_box)
         self.signal_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, name="signal")
@@ -117,7 +127,7 @@ class MexicanHatPanel(SimulationPanel):
         self._last_drawn: tuple[int, float] | None = None
 
         # weights w_k
-        self.weight_plot = self.add_plot(self.graphics, "Weights w<sub>k</sub> to X<sub>i+k</sub>",
+        self.weight_plot = self.add_plot(self.graphics, WEIGHT_TITLE,
                                          row=1, col=1, left="w<sub>k</sub>", bottom="offset k")
         self.weight_plot.setMouseEnabled(x=False, y=False)
         self.zero_line = pg.InfiniteLine(angle=0, pos=0, movable=False)
@@ -262,18 +272,19 @@ class MexicanHatPanel(SimulationPanel):
         self.zero_heads.setData(k[zero].astype(float), w[zero])
         span = max(abs(params.c1), abs(params.c2))
         self.weight_plot.setXRange(-reach - 0.7, reach + 0.7, padding=0)
-        room = 0.6 if self.theme.name == "lecture" else 0.35
+        lecture = self.theme.name == "lecture"
+        room = 0.6 if lecture else 0.35
         self.weight_plot.setYRange(min(params.c2, 0) - room * span,
                                    max(params.c1, 0) + room * span, padding=0)
-        wt = [(int(v), str(int(v))) for v in k] if k.size <= 25 else None
+        every = math.ceil(k.size / MAX_LECTURE_OFFSET_LABELS) if lecture else 1
+        wt = [(int(v), str(int(v))) for v in k if v % every == 0] if k.size <= 25 else None
         self.weight_plot.getAxis("bottom").setTicks([wt] if wt else None)
         self.weight_plot.getAxis("left").setTicks(
             [[(params.c2, f"{params.c2:g}"), (0.0, "0"), (params.c1, f"{params.c1:g}")]])
-        short = self.theme.name == "lecture"
-        self.c1_text.setText(f"C1 = {params.c1:g}" if short else
+        self.c1_text.setText(f"C1 = {params.c1:g}" if lecture else
                              f"C1 = {params.c1:g}  (|k| ≤ {params.r1})")
         self.c1_text.setPos(0, params.c1 + 0.05 * span)
-        self.c2_text.setText(f"C2 = {params.c2:g}" if short else
+        self.c2_text.setText(f"C2 = {params.c2:g}" if lecture else
                              f"C2 = {params.c2:g}  ({params.r1} < |k| ≤ {params.r2})")
         self.c2_text.setPos(0, params.c2 - 0.05 * span)
 
@@ -342,6 +353,9 @@ class MexicanHatPanel(SimulationPanel):
 
     # -- theme ----------------------------------------------------------------------------
     def restyle(self, theme: Theme) -> None:
+        lecture = theme.name == "lecture"
+        self.set_title(self.signal_plot, SIGNAL_TITLE_SHORT if lecture else SIGNAL_TITLE)
+        self.set_title(self.weight_plot, WEIGHT_TITLE_SHORT if lecture else WEIGHT_TITLE)
         self.current_curve.setPen(theme.pen("winner", theme.line_width * 1.3))
         self.current_curve.setSymbol("o")
         self.current_curve.setSymbolSize(theme.symbol_size + 2)
