@@ -1,9 +1,17 @@
 """Kohonen SOM panel: the lattice and the highlights as drawn, the map, the curves, the data."""
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 
-from mechgui.app.panels.som import cell_index_image, cell_outlines, unit_maps
+from mechgui.app.panels.som import (
+    cell_index_image,
+    cell_outlines,
+    chain_walls,
+    shown_grid,
+    unit_maps,
+)
 from mechgui.engine import create
 from mechgui.engine.som import (
     best_two_units,
@@ -60,6 +68,43 @@ def test_geometry_helpers():
     np.testing.assert_allclose(maps["u_matrix"], engine["u_matrix"])
     np.testing.assert_array_equal(maps["hits"], engine["hit_map"])
     np.testing.assert_array_equal(maps["winners"], engine["winners"])
+
+
+def test_a_long_chain_is_folded_into_rows():
+    assert shown_grid(1, 12, "linear") == (1, 12)  # short enough for one row
+    assert shown_grid(1, 25, "linear") == shown_grid(25, 1, "linear") == (5, 5)
+    assert shown_grid(1, 40, "linear") == (6, 7)  # the last two cells stay empty
+    assert shown_grid(1, 25, "rectangular") == (1, 25)  # only linear chains fold
+    assert shown_grid(2, 20, "linear") == (2, 20)
+    # a chain of 5 drawn 2 × 3 snakes as 0 1 2 / · 4 3: unit 1 sits above unit 4, not a
+    # neighbour (a wall between them); 2 above 3 is the turn, and nothing is under 0
+    walls = chain_walls(2, 3, 5).reshape(-1, 2, 2)
+    np.testing.assert_array_equal(walls, [[[0.5, 0.5], [1.5, 0.5]]])
+
+
+def test_linear_chain_is_readable_in_lecture_mode(qtbot, window, panel):
+    """Example 4.6's chain of 25 units: its cells' labels fit the map and never overlap."""
+    window.resize(1400, 860)
+    window.set_lecture_mode(True)
+    panel.load_preset("fausett-4.6")
+    panel.set_speed(0)
+    panel.play()
+    _wait(qtbot, panel, lambda s: s["done"] and s["cols"] == 25, timeout=15000)
+    qtbot.wait(50)
+    labels = [label for label in panel.unit_labels if label.toPlainText()]
+    assert len(labels) >= 7  # the book's 9 groups (seed 431)
+    margin = 4  # the text's own margin around the visible (filled) box
+    boxes = [label.sceneBoundingRect().adjusted(margin, margin, -margin, -margin)
+             for label in labels]
+    for a, b in combinations(boxes, 2):
+        assert not a.intersects(b), (a, b)
+    view = panel.map_plot.getViewBox().sceneBoundingRect()
+    for box in boxes:
+        assert view.contains(box), (box, view)
+    cells = panel.cells_item.sceneBoundingRect()
+    assert cells.height() > 0.5 * view.height()  # not a thin strip
+    assert "1×25 linear" in panel.map_plot.titleLabel.text
+    window.set_lecture_mode(False)
 
 
 def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):

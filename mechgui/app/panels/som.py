@@ -9,7 +9,10 @@ larger their rate α·h(d)), and a short motion trace of the last frames.  In
 For data of another dimension this slot shows the weight matrix w_ij instead.
 
 Top right, the **map**: one cell per unit (squares, or hexagons on the
-hexagonal grid; row 0 at the top, as in Fig 4.10), coloured by the U-matrix,
+hexagonal grid; row 0 at the top, as in Fig 4.10; a long single-row linear chain
+folded into rows that it snakes through, with walls between the cells that are
+not neighbours on the chain, so that its cells and labels are big enough to
+read), coloured by the U-matrix,
 the hit count, the quantization error per unit or one component plane; the
 labels of the inputs each unit wins; for the letters each unit's weight vector
 as a 9×7 glyph.  The colours come from the snapshot's weights and the data
@@ -79,7 +82,7 @@ MAX_UNIT_DOTS = 400
 MAX_SMOOTH_EDGES = 400
 
 __all__ = ["SOMPanel", "cell_index_image", "cell_outlines", "unit_maps", "glyph_layout",
-           "COLOURINGS"]
+           "shown_grid", "chain_walls", "COLOURINGS"]
 
 #: Map colourings (the component planes are added per input dimension).
 COLOURINGS = ("U-matrix", "hit count", "quantization error")
@@ -88,6 +91,12 @@ TRACE_FRAMES = 6
 TRACE_SECONDS = 0.25
 #: Units up to which each cell of the map carries the labels of the inputs it wins.
 MAX_LABELLED_UNITS = 100
+#: Input names per line of a cell's label (normal and lecture mode).
+NAMES_PER_LINE = 3
+LECTURE_NAMES_PER_LINE = 2
+#: A single-row (or single-column) linear chain of more units than this is drawn folded
+#: into rows: in one row its cells would be too small for their labels and glyphs.
+MAX_UNFOLDED_CHAIN = 12
 #: Data points drawn at most in the input space (a regular sample of bigger sets).
 MAX_DRAWN_POINTS = 20_000
 #: Data points used at most for the hit map, QE per unit and the labels.
@@ -152,6 +161,35 @@ def cell_index_image(rows: int, cols: int, topology: str, res: int = 16
     inside = (best_row >= 0) & (best_row < rows) & (best_col >= 0) & (best_col < cols)
     index = np.where(inside, best_row * cols + best_col, -1)
     return index, QRectF(x0, y0, width, height)
+
+
+def shown_grid(rows: int, cols: int, topology: str) -> tuple[int, int]:
+    """Rows and columns of the map as drawn.
+
+    The lattice itself, except for a single-row (or single-column) linear chain of
+    more than :data:`MAX_UNFOLDED_CHAIN` units: that one is folded into a near-square
+    block of rows, which the chain snakes through as a linear map of that shape
+    does (see ``grid_positions``; the cells after the last unit stay empty).
+    """
+    units = rows * cols
+    if topology != "linear" or min(rows, cols) != 1 or units <= MAX_UNFOLDED_CHAIN:
+        return rows, cols
+    shown_rows = max(1, round(math.sqrt(units)))
+    return shown_rows, math.ceil(units / shown_rows)
+
+
+def chain_walls(rows: int, cols: int, units: int) -> np.ndarray:
+    """(2·S, 2) end points (for ``connect="pairs"``) of the walls between vertically
+    adjacent cells of a snaking linear chain drawn as ``rows`` × ``cols`` that are
+    not neighbours on the chain (only its first ``units`` cells are units)."""
+    index, _ = cell_index_image(rows, cols, "linear", res=1)
+    index = np.where(index < units, index, -1)
+    upper, lower = index[:-1], index[1:]
+    wall = (upper >= 0) & (lower >= 0) & (np.abs(upper - lower) != 1)
+    row, col = np.nonzero(wall)
+    y = row + 0.5
+    ends = np.stack([np.column_stack([col - 0.5, y]), np.column_stack([col + 0.5, y])], axis=1)
+    return ends.reshape(-1, 2).astype(float)
 
 
 def _borders(index: np.ndarray) -> np.ndarray:
@@ -319,8 +357,10 @@ class SOMPanel(SimulationPanel):
         self.glyph_item = pg.ImageItem(axisOrder="row-major")
         self.glyph_item.setLookupTable(_GLYPH_LUT)
         self.map_winner = pg.PlotDataItem()
-        for item in (self.cells_item, self.outline_item, self.glyph_item, self.neighbour_outline,
-                     self.map_winner):
+        # walls between the cells of a folded chain that are not neighbours on it
+        self.chain_walls_item = pg.PlotDataItem(connect="pairs")
+        for item in (self.cells_item, self.outline_item, self.chain_walls_item, self.glyph_item,
+                     self.neighbour_outline, self.map_winner):
             self.map_plot.addItem(item)
         self.unit_labels: list[pg.TextItem] = []
 
@@ -375,6 +415,7 @@ class SOMPanel(SimulationPanel):
         self._labels: list[str] | None = None
         self._edges = np.empty((0, 2), dtype=np.int64)
         self._index = np.full((1, 1), -1)
+        self._shown = (1, 1)  # rows and columns of the map as drawn (see shown_grid)
         self._glyph: tuple | None = None
         self._glyph_image: np.ndarray | None = None
         self._trace: deque[np.ndarray] = deque(maxlen=TRACE_FRAMES)
@@ -622,24 +663,30 @@ class SOMPanel(SimulationPanel):
             self._edges = lattice_edges(rows, cols, topology)
             self._style_lattice()
             m = rows * cols
+            shown_rows, shown_cols = self._shown = shown_grid(rows, cols, topology)
             # pixels per cell: enough for clean hexagons, few enough (about 300 across)
             # that colouring the image each frame stays cheap
-            res = int(np.clip(300 // max(rows, cols), 6, 16))
-            self._index, rect = cell_index_image(rows, cols, topology, res)
+            res = int(np.clip(300 // max(shown_rows, shown_cols), 6, 16))
+            self._index, rect = cell_index_image(shown_rows, shown_cols, topology, res)
+            self._index = np.where(self._index < m, self._index, -1)  # a folded chain's tail
             self._outside = (self._index < 0) | _borders(self._index)
             self._index_safe = np.where(self._outside, 0, self._index)
             self.cells_item.setImage(np.full(self._index.shape, np.nan, dtype=np.float32),
                                      autoLevels=False, levels=(0, 1))
             self.cells_item.setRect(rect)
-            self._outlines = cell_outlines(rows, cols, topology)
             self._segments_per_cell = 6 if topology == "hexagonal" else 4
+            self._outlines = cell_outlines(shown_rows, shown_cols, topology)[
+                :m * 2 * self._segments_per_cell]
             self.outline_item.setData([], [])  # the borders are gaps in the cells' image
             self._cell_rect = rect
             pad = 0.1
             self.map_plot.getViewBox().setRange(
                 xRange=(rect.left() - pad, rect.right() + pad),
                 yRange=(rect.top() - pad, rect.bottom() + pad), padding=0)
-            self._positions = grid_positions(rows, cols, topology)
+            self._positions = grid_positions(shown_rows, shown_cols, topology)[:m]
+            walls = chain_walls(shown_rows, shown_cols, m) if topology == "linear" \
+                else np.empty((0, 2))
+            self.chain_walls_item.setData(walls[:, 0], walls[:, 1])
             self._glyph = None
             self._trace.clear()
             self._update_colourings()
@@ -666,7 +713,8 @@ class SOMPanel(SimulationPanel):
 
     def _map_title(self) -> str:
         rows, cols, topology = self._geometry[:3]
-        return f"Map: {rows}×{cols} {topology}"
+        folded = self._shown != (rows, cols)
+        return f"Map: {rows}×{cols} {topology}" + (f", in {self._shown[0]} rows" if folded else "")
 
     def _update_colourings(self) -> None:
         current = self.colouring.currentText()
@@ -945,8 +993,8 @@ class SOMPanel(SimulationPanel):
         rows, cols, topology = self._geometry[:3]
         key = (rows, cols, topology, self._shape, bool(self._labels_wanted()))
         if self._glyph is None or self._glyph[0] != key:
-            shape, flat, rect = glyph_layout(rows, cols, topology, self._shape, key[-1])
-            self._glyph = (key, flat)
+            shape, flat, rect = glyph_layout(*self._shown, topology, self._shape, key[-1])
+            self._glyph = (key, flat[:rows * cols])  # (no glyph in a folded chain's tail)
             self._glyph_image = np.zeros(shape, dtype=np.float32)
             self.glyph_item.setImage(self._glyph_image, autoLevels=False, levels=(0, 1))
             self.glyph_item.setRect(rect)
@@ -971,9 +1019,10 @@ class SOMPanel(SimulationPanel):
         self._last_labels = texts
 
     def _wrap(self, names: list[str]) -> str:
-        if len(names) <= 3:
-            return ",".join(names)
-        lines = [",".join(names[k:k + 3]) for k in range(0, len(names), 3)]
+        """A cell's label: the names of the inputs it wins, a few per line (fewer in
+        lecture mode's big font, so that a line stays about as wide as a cell)."""
+        per_line = LECTURE_NAMES_PER_LINE if self.theme.name == "lecture" else NAMES_PER_LINE
+        lines = [",".join(names[k:k + per_line]) for k in range(0, len(names), per_line)]
         return "\n".join(lines)
 
     def unit_label_texts(self) -> list[str]:
@@ -1070,6 +1119,7 @@ class SOMPanel(SimulationPanel):
         if self._geometry is not None:
             self.set_title(self.map_plot, self._map_title())
         self.neighbour_outline.setPen(theme.pen("winner", theme.thin_width))
+        self.chain_walls_item.setPen(pg.mkPen(theme.foreground, width=3 if lecture else 2))
         self._style_labels()
 
     def _style_labels(self) -> None:
