@@ -46,6 +46,7 @@ __all__ = ["GANParams", "GAN", "DIVERGED", "ModelFileError", "LOSSES", "DATASETS
 DATASETS = ("gaussian-1d", "mixture-1d", "ring-8", "grid-25", "two-moons", "spiral", "drawn",
             "rosenbrock")
 LOSSES = ("minimax", "non-saturating", "least-squares", "wgan-gp")
+LOGIT_LOSSES = ("minimax", "non-saturating")   # D outputs a logit: D(x) = σ(logit)
 ACTIVATIONS = ("relu", "leaky-relu", "tanh", "elu", "sigmoid")
 DIVERGED = "diverged"
 #: Values of :attr:`GAN.phase`.
@@ -276,13 +277,39 @@ class _FastMLP:
         return d
 
     def finite(self, loss: torch.Tensor) -> bool:
-        """True if the loss and every gradient are finite (one synchronising check).
+        """True if the loss and every gradient are finite (one check over the flat buffer).
 
-        As before this engine had a flat buffer, a gradient so large that the norm of
-        all gradients overflows float32 counts as non-finite too.
+        A NaN or an infinity anywhere makes the buffer's sum of squares non-finite; so
+        does a gradient so large that its square overflows float32 (about 1.8e19), which
+        counts as diverged too: the next update would carry the weights out of range.
         """
-        self.loss_slot.copy_(loss.detach().reshape(1))
-        return bool(torch.isfinite(torch.linalg.vector_norm(self.flat_grad)))
+        self.loss_slot.copy_(loss)
+        flat = self.flat_grad
+        return math.isfinite(torch.dot(flat, flat).item())
+
+
+def _step_counts(opt: torch.optim.Adam, states: list[dict[str, Any]]) -> torch.Tensor | None:
+    """One tensor whose elements are the Adam step counts of ``states`` (0-dim views of it).
+
+    All parameters of an optimiser advance together, so one ``add_`` on this tensor
+    replaces a ``_foreach_add_`` over them (which costs several times more on a CPU).
+    The optimiser's own ``step()`` and ``state_dict()`` still see one step tensor per
+    parameter.  None if the counts differ (then they are advanced one by one).
+    """
+    linked = getattr(opt, "_mechgui_step_counts", None)
+    steps = [s["step"] for s in states]
+    if linked is not None and len(linked[1]) == len(steps) \
+            and all(a is b for a, b in zip(linked[1], steps)):
+        return linked[0]
+    values = {float(q) for q in steps}
+    if len(values) != 1 or any(q.dim() != 0 for q in steps):
+        return None
+    counts = torch.full((len(steps),), values.pop(), dtype=steps[0].dtype, device=steps[0].device)
+    views = [counts[i] for i in range(len(steps))]
+    for state, view in zip(states, views):
+        state["step"] = view
+    opt._mechgui_step_counts = (counts, views)  # type: ignore[attr-defined]
+    return counts
 
 
 def _optimizer_step(opt: torch.optim.Optimizer) -> None:
@@ -299,16 +326,19 @@ def _optimizer_step(opt: torch.optim.Optimizer) -> None:
             states = [state[q] for q in params]
             exp_avgs = [s["exp_avg"] for s in states]
             exp_avg_sqs = [s["exp_avg_sq"] for s in states]
-            steps = [s["step"] for s in states]
-        except KeyError:
+        except KeyError:  # no state before the first step: the optimiser makes it
             states = None
         if states is not None:
+            counts = _step_counts(opt, states)
+            if counts is None:
+                torch._foreach_add_([s["step"] for s in states], 1)
+            else:
+                counts.add_(1)
             beta1, beta2 = group["betas"]
-            torch._foreach_add_(steps, 1)
-            torch._fused_adam_(params, [q.grad for q in params], exp_avgs, exp_avg_sqs, [], steps,
-                               amsgrad=False, lr=group["lr"], beta1=float(beta1), beta2=float(beta2),
-                               weight_decay=0.0, eps=group["eps"], maximize=False,
-                               grad_scale=None, found_inf=None)
+            torch._fused_adam_(params, [q.grad for q in params], exp_avgs, exp_avg_sqs, [],
+                               [s["step"] for s in states], amsgrad=False, lr=group["lr"],
+                               beta1=float(beta1), beta2=float(beta2), weight_decay=0.0,
+                               eps=group["eps"], maximize=False, grad_scale=None, found_inf=None)
             return
     elif len(opt.param_groups) == 1 and type(opt) is torch.optim.SGD and not (
             group["momentum"] or group["weight_decay"] or group["maximize"]
@@ -316,6 +346,19 @@ def _optimizer_step(opt: torch.optim.Optimizer) -> None:
         torch._foreach_add_(params, [q.grad for q in params], alpha=-group["lr"])
         return
     opt.step()
+
+
+class _BatchConstants:
+    """Columns over a D batch of n real rows then n fake rows, for the fast D pass."""
+
+    def __init__(self, n: int, device: torch.device) -> None:
+        self.n = n
+        real = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)]).to(device)  # t: 1 real, 0 fake
+        self.target = real
+        self.sign = 1.0 - 2.0 * real                    # −1 on real rows, +1 on fake rows
+        self.minus_target_over_n = real / -n
+        self.halves_over_n = torch.cat([real.t(), 1.0 - real.t()]) / n   # 2 × 2n
+        self.zero = torch.zeros(1, device=device)
 
 
 # ---------------------------------------------------------------------------
@@ -382,6 +425,9 @@ class GAN(Simulation):
         # [loss_d, accuracy_real, share of fakes called real, loss_g] of the last finite updates,
         # kept as a tensor (no per-step conversion); per-step rows wait in _rows until a frame.
         self._last = torch.full((4,), math.nan, device=self.device)
+        self._last_loss_d, self._last_loss_g = self._last[0:1], self._last[3:4]
+        self._last_shares = self._last[1:3].view(2, 1)
+        self._constants: _BatchConstants | None = None
         self._rows = torch.empty(HISTORY_FLUSH, 4, device=self.device)
         self._row_steps: list[int] = []
         self.diverged_step: int | None = None
@@ -437,6 +483,9 @@ class GAN(Simulation):
             pts = np.column_stack([xx.ravel(), yy.ravel()])
             self._grid_points = torch.as_tensor(pts, dtype=torch.float32, device=self.device)
         self._manifold_z = self._noise_grid()
+        self._grid_points_net = self._to_net(self._grid_points)
+        self._real_vis_net = self._to_net(torch.as_tensor(self._real_vis, dtype=torch.float32,
+                                                          device=self.device))
 
     def _noise(self, n: int, gen: torch.Generator | None = None) -> torch.Tensor:
         gen = self.gen if gen is None else gen
@@ -533,14 +582,26 @@ class GAN(Simulation):
         return 0.0
 
     # -- the two passes --------------------------------------------------------
-    def _d_out_grad(self, out: torch.Tensor, n: int) -> torch.Tensor:
-        """∂L_D/∂(D's outputs) for the real rows [:n] and fake rows [n:] (minimax, NS, LS)."""
-        if self.params.loss == "least-squares":   # ½E(D(x) − 1)² + ½E D(G(z))²
-            d = out.clone()
-        else:                                       # softplus(−r) + softplus(f), D = sigmoid
-            d = torch.sigmoid(out)
-        d[:n] -= 1.0
-        return d.div_(n)
+    def _batch_constants(self, n: int) -> "_BatchConstants":
+        """Constant columns of the fast D pass for batch size ``n`` (made once per size)."""
+        if self._constants is None or self._constants.n != n:
+            self._constants = _BatchConstants(n, self.device)
+        return self._constants
+
+    def _d_loss_and_grad(self, out: torch.Tensor, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """L_D and ∂L_D/∂(D's outputs) for real rows [:n] and fake rows [n:] (minimax, NS, LS).
+
+        Same values as :meth:`_d_loss`, in fewer operations: with t = 1 on real rows and 0
+        on fake ones, L_D = (1/n) Σ softplus(∓ logit) and ∂L_D/∂logit = (σ(logit) − t)/n, or
+        for least squares L_D = (1/2n) Σ (D − t)² and ∂L_D/∂D = (D − t)/n.
+        """
+        k = self._batch_constants(n)
+        if self.params.loss == "least-squares":
+            diff = out - k.target
+            flat = diff.view(-1)
+            return torch.dot(flat, flat).mul_(0.5 / n), diff.div_(n)
+        loss = nn.functional.softplus(out * k.sign).sum().div_(n)
+        return loss, torch.add(k.minus_target_over_n, torch.sigmoid(out), alpha=1.0 / n)
 
     def _g_out_grad(self, out: torch.Tensor) -> torch.Tensor:
         """∂L_G/∂D(G(z)) for each loss of :meth:`_g_loss`."""
@@ -571,7 +632,7 @@ class GAN(Simulation):
             if self.params.loss == "wgan-gp":  # the gradient penalty needs autograd
                 with torch.enable_grad():
                     out = self.D(x)
-                    loss = self._d_loss_hook(out[:n], out[n:], real, fake, c)
+                    loss = self._d_loss(out[:n], out[n:], real, fake, c)
                     grads = torch.autograd.grad(loss, fd.params)
                 torch._foreach_copy_(fd.grads, grads)
                 out = out.detach()
@@ -579,17 +640,18 @@ class GAN(Simulation):
             else:
                 acts: list[torch.Tensor] = []
                 out = fd.forward(x, acts)
-                loss = self._d_loss_hook(out[:n], out[n:], real, fake, c)
-                fd.backward(self._d_out_grad(out, n), acts)
-            ok = fd.finite(loss)
-            if not ok:
+                loss, d_out = self._d_loss_and_grad(out, n)
+                fd.backward(d_out, acts)
+            if not fd.finite(loss):
                 return False
-            thr = self._threshold(out[:n], out[n:])
-            # [accuracy on real, share of fakes called real]: one comparison, one mean.
-            called_real = torch.mean((out > thr).view(2, n), 1, dtype=torch.float32)
+            # [accuracy on real, share of fakes called real] = (1/n)·(row sums of out > thr):
+            # one step function and one product with the halves' indicator rows.
+            if self.params.loss not in LOGIT_LOSSES:
+                out = out - self._threshold(out[:n], out[n:])
+            k = self._batch_constants(n)
+            torch.mm(k.halves_over_n, torch.heaviside(out, k.zero), out=self._last_shares)
             _optimizer_step(self.opt_d)
-            self._last[0:1].copy_(fd.loss_slot)
-            self._last[1:3].copy_(called_real)
+            self._last_loss_d.copy_(fd.loss_slot)
         self.d_updates += 1
         return True
 
@@ -615,7 +677,7 @@ class GAN(Simulation):
             if not fg.finite(loss):
                 return False
             _optimizer_step(self.opt_g)
-            self._last[3:4].copy_(fg.loss_slot)
+            self._last_loss_g.copy_(fg.loss_slot)
         self.g_updates += 1
         return True
 
@@ -649,10 +711,7 @@ class GAN(Simulation):
             self._history.add(step, (ld, lg, ar, 1.0 - fr))
         self._row_steps = []
 
-    # Indirections so a test can inject a NaN into a loss.
-    def _d_loss_hook(self, *args) -> torch.Tensor:
-        return self._d_loss(*args)
-
+    # An indirection so a test can inject a NaN into a loss.
     def _g_loss_hook(self, out_fake: torch.Tensor) -> torch.Tensor:
         return self._g_loss(out_fake)
 
@@ -759,25 +818,24 @@ class GAN(Simulation):
     def _snapshot(self) -> dict[str, Any]:
         p = self.params
         c_vis = self._c_vis
-        with torch.no_grad():
-            fake_net = self.G(self._g_in(self._z_vis, c_vis))
-            real_net = self._to_net(torch.as_tensor(self._real_vis, dtype=torch.float32,
-                                                    device=self.device))
+        fast_g, fast_d = self._fast_g, self._fast_d
+        with torch.no_grad():  # the training pass's own forward/backward: no autograd, no modules
+            fake_net = fast_g.forward(self._g_in(self._z_vis, c_vis))
             c_mid = None
             if self.conditional:
                 c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
                                         device=self.device)
             grid_c = None if c_mid is None else c_mid.expand(len(self._grid_points), 1)
-            d_grid = self._d_values(self.D(self._d_in(self._to_net(self._grid_points), grid_c)))
+            d_grid = self._d_values(fast_d.forward(self._d_in(self._grid_points_net, grid_c)))
             manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
-            manifold = self._from_net(self.G(self._g_in(self._manifold_z, manifold_c)))
-            out_real = self.D(self._d_in(real_net, c_vis))
-        # The direction G's loss pushes each generated point: −∂L_G/∂x (data coordinates).
-        with torch.enable_grad():
-            x = fake_net.detach().requires_grad_(True)
-            out_fake = self.D(self._d_in(x, c_vis))
-            grad, = torch.autograd.grad(self._g_loss(out_fake) * len(x), x)
-        out_fake = out_fake.detach()
+            manifold = self._from_net(fast_g.forward(self._g_in(self._manifold_z, manifold_c)))
+            out_real = fast_d.forward(self._d_in(self._real_vis_net, c_vis))
+            # The direction G's loss pushes each generated point: −∂L_G/∂x (data coordinates),
+            # one sample's share of the loss each (∂L_G/∂D(G(z)) is a batch mean: × n).
+            acts: list[torch.Tensor] = []
+            out_fake = fast_d.forward(self._d_in(fake_net, c_vis), acts)
+            grad = fast_d.backward(self._g_out_grad(out_fake).mul_(len(fake_net)), acts,
+                                   weights=False, inputs=True)[:, :self.dim]
         thr = self._threshold(out_real, out_fake)
         samples = self._from_net(fake_net).cpu().numpy().astype(float)
         gradients = (-grad / self._scale).cpu().numpy().astype(float)
