@@ -28,6 +28,20 @@ def window(qtbot):
     main.close()
 
 
+def _shown_windows(app) -> list:
+    """The top-level widgets still shown.  One whose C++ object is deleted while they
+    are listed (its Python owner freed by the garbage collector meanwhile) is not an
+    open window: it is skipped instead of failing the test that happens to run then."""
+    shown = []
+    for widget in app.topLevelWidgets():
+        try:
+            if widget.isVisible():
+                shown.append(widget)
+        except RuntimeError:  # "Internal C++ object ... already deleted"
+            continue
+    return shown
+
+
 @pytest.fixture(autouse=True)
 def qt_leftovers(request):
     """Fail a test that leaves threads, windows or swallowed errors behind."""
@@ -42,7 +56,7 @@ def qt_leftovers(request):
     from mechgui.app.panel import all_panels
 
     app = QApplication.instance()
-    windows = [w for w in app.topLevelWidgets() if w.isVisible()] if app else []
+    windows = _shown_windows(app) if app else []
     for window in windows:
         window.close()
     leftovers = runner_module.live_runners()
