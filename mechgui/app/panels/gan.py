@@ -66,8 +66,6 @@ PAGE_2D, PAGE_1D, PAGE_CGAN = 0, 1, 2
 #: The 2-D view's layers, in drawing order: (key, checkbox text).
 LAYERS = (("heatmap", "D heat map"), ("real", "real data"), ("generated", "generated samples"),
           ("manifold", "G's noise grid"), ("arrows", "gradient arrows"))
-#: Generated points that carry a gradient arrow (the first ones of the snapshot).
-N_ARROWS = 256
 #: Redraws of the loss, accuracy and metric curves per second while playing flat out.
 CURVE_RATE = 8
 #: Longest arrow, as a share of the view's width.
@@ -880,9 +878,9 @@ class GANPanel(SimulationPanel):
             x, y, conn = manifold_lines(np.asarray(snap["manifold"]))
             self.manifold_item.setData(x, y, connect=conn, skipFiniteCheck=True)
         if self.arrow_item.isVisible():
-            grads = np.asarray(snap["gradients"], dtype=float)[:N_ARROWS]
+            grads = np.asarray(snap["gradients"], dtype=float)  # at the first samples
             reach = ARROW_REACH * float(bounds[0, 1] - bounds[0, 0])
-            ax, ay = arrow_segments(samples[:N_ARROWS], grads, reach)
+            ax, ay = arrow_segments(samples[:len(grads)], grads, reach)
             self.arrow_item.setData(ax, ay, connect="pairs", skipFiniteCheck=True)
 
     def _render_1d(self, snap: Mapping[str, Any]) -> None:

@@ -37,8 +37,8 @@ from torch import nn
 
 from ..base import RUNNING, Simulation
 from ..params import Choice, Flag, Float, Int, Matrix, ParameterError, ParamSet
-from .metrics import (gaussian_kde_1d, histogram, js_divergence, mode_coverage,
-                      optimal_discriminator, wasserstein_1d)
+from .metrics import (gaussian_kde_1d, histogram, js_divergence, js_from_histograms,
+                      mode_coverage, optimal_discriminator, wasserstein_1d)
 from .targets import TARGETS_1D, RosenbrockTarget, Target, make_target, rosenbrock
 
 __all__ = ["GANParams", "GAN", "DIVERGED", "ModelFileError", "LOSSES", "DATASETS"]
@@ -53,6 +53,7 @@ DIVERGED = "diverged"
 PHASE_START, PHASE_D_DONE, PHASE_G_DONE = "start", "D pass done", "G pass done"
 
 VIS_SAMPLES = 2048      # fixed noise / data points shown and measured each frame
+ARROW_SAMPLES = 256     # the first generated points carry a gradient arrow
 GRID_2D = 64            # D is drawn on GRID_2D × GRID_2D points
 LINE_1D = 256           # … or on LINE_1D points in 1-D
 MANIFOLD_2D = 21        # G on a MANIFOLD_2D² grid of noise points (noise_dim ≥ 2)
@@ -190,8 +191,10 @@ POOL_ROWS = 8192        # real samples / noise rows drawn at once from the run's
 
 
 def _act_forward(name: str):
-    return {"relu": torch.relu, "leaky-relu": lambda x: torch._C._nn.leaky_relu(x, 0.2),
-            "tanh": torch.tanh, "elu": nn.functional.elu, "sigmoid": torch.sigmoid}[name]
+    """The activation, in place: its input (a fresh product) is never needed again."""
+    return {"relu": torch.relu_, "leaky-relu": lambda x: torch._C._nn.leaky_relu_(x, 0.2),
+            "tanh": torch.tanh_, "elu": lambda x: torch._C._nn.elu_(x),
+            "sigmoid": torch.sigmoid_}[name]
 
 
 def _act_backward(name: str):
@@ -483,6 +486,7 @@ class GAN(Simulation):
             pts = np.column_stack([xx.ravel(), yy.ravel()])
             self._grid_points = torch.as_tensor(pts, dtype=torch.float32, device=self.device)
         self._manifold_z = self._noise_grid()
+        self._real_histogram: np.ndarray | None = None
         self._grid_points_net = self._to_net(self._grid_points)
         self._real_vis_net = self._to_net(torch.as_tensor(self._real_vis, dtype=torch.float32,
                                                           device=self.device))
@@ -816,6 +820,17 @@ class GAN(Simulation):
         return out
 
     def _snapshot(self) -> dict[str, Any]:
+        """Everything a frame shows, from a fixed noise batch and a fixed real batch.
+
+        ``samples`` (VIS_SAMPLES × d, G(z) in data coordinates) and ``real``;
+        ``gradients``: −∂L_G/∂x at ``samples[:ARROW_SAMPLES]`` (one sample's share of
+        G's loss); ``manifold``: G on a grid of noise points; ``d_grid`` on
+        ``grid_x`` × ``grid_y`` (2-D) or ``d_line`` on ``x_line`` with D*, the
+        densities and histograms (1-D); ``loss_d``, ``loss_g``, ``accuracy_real``,
+        ``accuracy_fake``, ``metrics``, and ``history`` / ``metric_history`` (flat
+        in memory however long the run); the cGAN adds ``observations`` and
+        ``pushforward`` = M(G(z | y)).
+        """
         p = self.params
         c_vis = self._c_vis
         fast_g, fast_d = self._fast_g, self._fast_d
@@ -830,11 +845,15 @@ class GAN(Simulation):
             manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
             manifold = self._from_net(fast_g.forward(self._g_in(self._manifold_z, manifold_c)))
             out_real = fast_d.forward(self._d_in(self._real_vis_net, c_vis))
-            # The direction G's loss pushes each generated point: −∂L_G/∂x (data coordinates),
-            # one sample's share of the loss each (∂L_G/∂D(G(z)) is a batch mean: × n).
+            out_fake = fast_d.forward(self._d_in(fake_net, c_vis))
+            # The direction G's loss pushes the first ARROW_SAMPLES generated points:
+            # −∂L_G/∂x (data coordinates), one sample's share of the loss each
+            # (∂L_G/∂D(G(z)) is a batch mean: × n).
+            few = fake_net[:ARROW_SAMPLES]
+            few_c = None if c_vis is None else c_vis[:ARROW_SAMPLES]
             acts: list[torch.Tensor] = []
-            out_fake = fast_d.forward(self._d_in(fake_net, c_vis), acts)
-            grad = fast_d.backward(self._g_out_grad(out_fake).mul_(len(fake_net)), acts,
+            out_few = fast_d.forward(self._d_in(few, few_c), acts)
+            grad = fast_d.backward(self._g_out_grad(out_few).mul_(len(few)), acts,
                                    weights=False, inputs=True)[:, :self.dim]
         thr = self._threshold(out_real, out_fake)
         samples = self._from_net(fake_net).cpu().numpy().astype(float)
@@ -924,8 +943,11 @@ class GAN(Simulation):
 
     def _metrics(self, samples: np.ndarray, snap: dict[str, Any]) -> dict[str, Any]:
         bins = JS_BINS_1D if self.dim == 1 else JS_BINS_2D
+        if self._real_histogram is None:  # the real batch is fixed: its histogram too
+            self._real_histogram = histogram(self._real_vis, self.target.bounds, bins)
         metrics: dict[str, Any] = {
-            "js_divergence": js_divergence(self._real_vis, samples, self.target.bounds, bins),
+            "js_divergence": js_from_histograms(self._real_histogram,
+                                                histogram(samples, self.target.bounds, bins)),
             "modes_covered": None,
             "modes_total": None,
             "high_quality": None,

@@ -24,6 +24,7 @@ __all__ = [
     "LN2",
     "histogram",
     "js_divergence",
+    "js_from_histograms",
     "optimal_discriminator",
     "mode_coverage",
     "gaussian_kde_1d",
@@ -45,10 +46,12 @@ def histogram(samples: np.ndarray, bounds: np.ndarray, bins: int) -> np.ndarray:
     bounds = np.asarray(bounds, dtype=float).reshape(-1, 2)
     dim = bounds.shape[0]
     low, high = bounds[:, 0], bounds[:, 1]
-    cell = (samples - low) / (high - low) * bins
-    finite = np.all(np.isfinite(cell), axis=1)
-    idx = np.floor(np.where(np.isfinite(cell), cell, -1)).astype(np.int64)
-    idx = np.where(np.isclose(cell, bins), bins - 1, idx)  # the upper edge belongs to the grid
+    cell = (samples - low) * (bins / (high - low))
+    finite_cell = np.isfinite(cell)
+    finite = np.all(finite_cell, axis=1)
+    idx = np.floor(np.where(finite_cell, cell, -1.0)).astype(np.int64)
+    # The upper edge belongs to the grid (as does a rounding error's width beyond it).
+    idx[(idx == bins) & (cell <= bins * (1 + 1e-5) + 1e-8)] = bins - 1
     inside = finite & np.all((idx >= 0) & (idx < bins), axis=1)
     flat = np.ravel_multi_index(tuple(idx[inside].T), (bins,) * dim) if inside.any() else \
         np.empty(0, dtype=np.int64)
@@ -70,8 +73,11 @@ def js_divergence(real: np.ndarray, fake: np.ndarray, bounds: np.ndarray, bins: 
     histograms use the same bins (plus one "outside" bin) and are each
     normalised to sum 1 before m = (p + q)/2 is formed.
     """
-    p = histogram(real, bounds, bins)
-    q = histogram(fake, bounds, bins)
+    return js_from_histograms(histogram(real, bounds, bins), histogram(fake, bounds, bins))
+
+
+def js_from_histograms(p: np.ndarray, q: np.ndarray) -> float:
+    """JSD of two normalised histograms over the same bins (see :func:`histogram`), in nats."""
     if p.sum() == 0 or q.sum() == 0:
         return float("nan")
     m = 0.5 * (p + q)
