@@ -110,6 +110,9 @@ class EngineWorker(QObject):
         self.sim: Simulation | None = None
         #: The engine thread's id in the operating system (for diagnostics).
         self.native_thread_id: int | None = None
+        #: Whether the simulation's steps run outside the interpreter lock, as of the last
+        #: frame (it may change with the parameters; a bool is swapped atomically).
+        self.steps_release_gil = False
         self._timer: QTimer | None = None
         self._playing = False
         self._speed = MAX_SPEED
@@ -314,7 +317,7 @@ class EngineWorker(QObject):
             self._set_playing(False)
             self._publish()
         elif self._unpublished and now - self._last_frame >= self.frame_interval * 0.95:
-            self._publish()
+            self._publish(full=False)  # one frame among many: a model may reuse costly views
 
     def _run_slice(self) -> None:
         assert self.sim is not None
@@ -345,26 +348,30 @@ class EngineWorker(QObject):
             got = self.sim.step(want)
             taken += got
             elapsed = time.perf_counter() - t0
-            # Grow or shrink the chunk so one call takes about a millisecond.
-            if elapsed < 0.0005 and self._chunk < 1 << 16:
+            # Grow or shrink the chunk so one call takes about a millisecond, or about
+            # 5 ms for steps outside the interpreter lock: each call ends by taking the
+            # lock back, which can mean waiting for the GUI thread to let go of it.
+            low, high = (0.0025, 0.01) if self.steps_release_gil else (0.0005, 0.004)
+            if elapsed < low and self._chunk < 1 << 16:
                 self._chunk *= 2
-            elif elapsed > 0.004 and self._chunk > 1:
+            elif elapsed > high and self._chunk > 1:
                 self._chunk //= 2
             if got == 0 or time.perf_counter() - start >= budget:
                 break
         self._clock_steps += taken
         self._unpublished += taken
 
-    def _publish(self) -> None:
+    def _publish(self, full: bool = True) -> None:
         if self.sim is None:
             return
         try:
-            snap = self.sim.snapshot()
+            snap = self.sim.snapshot(full=full)
         except Exception:  # noqa: BLE001 - routed to the GUI
             self._report()
             return
         self._last_frame = time.perf_counter()
         self._unpublished = 0
+        self.steps_release_gil = bool(self.sim.steps_release_gil)
         if self._mailbox.put(snap):
             self.frameReady.emit()
 
@@ -422,8 +429,9 @@ class EngineRunner(QObject):
         self._gui_idle = threading.Event()
         self._gui_idle.set()
         #: If True, each frame pauses the engine until the view calls frame_drawn()
-        #: (right for engines that hold the interpreter lock while they step).
-        self.wait_for_drawing = False
+        #: (right for engines that hold the interpreter lock while they step); None
+        #: (the default): so for an engine whose steps hold the lock, as it reports.
+        self.wait_for_drawing: bool | None = None
         self._thread = QThread()
         self._thread.setObjectName(f"mechgui-{name}")
         self._worker = EngineWorker(factory, self._mailbox, self._stop, max_fps, self._gui_idle)
@@ -498,6 +506,13 @@ class EngineRunner(QObject):
         return self._worker.native_thread_id
 
     @property
+    def waits_for_drawing(self) -> bool:
+        """Whether the engine pauses while a frame is drawn (see :attr:`wait_for_drawing`)."""
+        if self.wait_for_drawing is not None:
+            return self.wait_for_drawing
+        return not self._worker.steps_release_gil
+
+    @property
     def playing(self) -> bool:
         return self._playing
 
@@ -531,7 +546,7 @@ class EngineRunner(QObject):
             # An engine that waits while a frame is drawn must get at least half the
             # time; one that runs beside the GUI (outside the GIL) loses nothing, so
             # the GUI thread may then spend up to 80 % of its time drawing.
-            share = 2.0 if self.wait_for_drawing else 1.25
+            share = 2.0 if self.waits_for_drawing else 1.25
             self._worker.frame_interval = max(self._worker._min_frame_interval,
                                               share * self._frame_cost)
         self._gui_idle.set()
@@ -545,7 +560,7 @@ class EngineRunner(QObject):
         self.last_snapshot = snap
         self.frames_received += 1
         self._frame_started = time.perf_counter()
-        if self.wait_for_drawing:
+        if self.waits_for_drawing:
             self._gui_idle.clear()
         self.snapshotReady.emit(snap)
 

@@ -80,8 +80,11 @@ class Simulation(ABC):
     #: Bound on steps when a caller runs "until done" (the CLI without --steps).
     run_limit: ClassVar[int] = 100_000
     #: True if :meth:`step` spends nearly all its time in compiled code that releases
-    #: Python's interpreter lock (a GUI may then draw while it runs).
+    #: Python's interpreter lock (a GUI may then draw while it runs).  A model whose
+    #: answer depends on its parameters makes this a property: read it from an instance.
     steps_release_gil: ClassVar[bool] = False
+    #: False while a snapshot is taken for a frame among many (see :meth:`snapshot`).
+    full_frame: bool = True
 
     def __init__(self, params: ParamSet | Mapping[str, Any] | None = None, *,
                  seed: int | None = None, **changes: Any) -> None:
@@ -124,8 +127,13 @@ class Simulation(ABC):
         """True once a final state is reached; further steps do nothing."""
         return self.status != RUNNING
 
-    def snapshot(self) -> Mapping[str, Any]:
-        """An immutable record: ``model``, ``step``, ``status``, ``done`` and the model's own keys."""
+    def snapshot(self, *, full: bool = True) -> Mapping[str, Any]:
+        """An immutable record: ``model``, ``step``, ``status``, ``done`` and the model's own keys.
+
+        ``full=False`` (a runner playing flat out) lets a model reuse its costliest views
+        for a fraction of a second (:attr:`full_frame`); every other snapshot is exact.
+        """
+        self.full_frame = full
         data = {"model": self.name, "step": self.step_count, "status": self.status,
                 "done": self.done}
         data.update(self._snapshot())
