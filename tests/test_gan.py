@@ -14,6 +14,7 @@ torch = pytest.importorskip("torch")
 from mechgui.cli import main  # noqa: E402
 from mechgui.engine import ParameterError, create, load_preset  # noqa: E402
 from mechgui.engine.gan import GAN, ModelFileError  # noqa: E402
+from mechgui.engine.gan import compiled as compiled_passes  # noqa: E402
 from mechgui.engine.gan.engine import HISTORY_CAPACITY, _History  # noqa: E402
 from mechgui.engine.gan.metrics import (LN2, js_divergence, mode_coverage,  # noqa: E402
                                         optimal_discriminator, wasserstein_1d)
@@ -152,30 +153,38 @@ def test_conditional_gan_samples_lie_in_the_prior_box(cgan):
 
 
 # -- divergence ----------------------------------------------------------------
-def test_nan_in_the_loss_stops_the_run_and_keeps_the_last_finite_state(monkeypatch):
+@pytest.fixture(params=["compiled", "uncompiled"])
+def passes(request, monkeypatch):
+    """Run the test with the TorchScript passes, then with the same functions uncompiled."""
+    if request.param == "uncompiled":
+        monkeypatch.setattr(compiled_passes, "_COMPILED",
+                            dict.fromkeys(("train", "d_update", "g_update")))
+    return request.param
+
+
+@pytest.mark.parametrize("network", ["generator", "discriminator"])
+def test_nan_in_a_batch_stops_the_run_and_keeps_the_last_finite_state(passes, network):
     sim = create("gan", seed=2, **SMALL)
-    sim.step(5)
-    calls = {"n": 0}
-    original = sim._g_loss_hook
-
-    def poisoned(out_fake):
-        calls["n"] += 1
-        loss = original(out_fake)
-        return loss * math.nan if calls["n"] == 3 else loss
-
-    monkeypatch.setattr(sim, "_g_loss_hook", poisoned)
-    sim.step(2)
+    sim.step(7)
+    n = sim.params.batch_size
     before = weights(sim)
+    # Step 8 takes real rows and noise rows from here for D, then the next noise rows for G.
+    if network == "generator":
+        sim._noise_pool[sim._noise_at + n + 5] = math.nan
+    else:
+        sim._real_pool[0][sim._real_at + 5] = math.nan
     taken = sim.step(10)
     snap = sim.snapshot()
     assert taken == 0
     assert snap["status"] == "diverged" and snap["done"]
     assert snap["diverged_step"] == 8 and snap["step"] == 7
-    assert "step 8" in snap["message"]
+    assert "step 8" in snap["message"] and network in snap["message"]
     assert math.isfinite(snap["loss_d"]) and math.isfinite(snap["loss_g"])
-    # The G update with the NaN was not applied; D's pass of step 8 was (it was finite).
     after = weights(sim)
+    # The update that met the NaN was not applied; before G's, D's pass of step 8 was.
     assert all(torch.equal(before[k], after[k]) for k in before if k.startswith("G."))
+    d_same = all(torch.equal(before[k], after[k]) for k in before if k.startswith("D."))
+    assert d_same == (network == "discriminator")
     assert all(torch.isfinite(v).all() for v in after.values())
     assert sim.step(1) == 0
 
@@ -209,11 +218,20 @@ def _reference_d_update(sim):
         1.0 - float(called_real[n:].float().mean())
 
 
+def _reference_g_loss(loss, out_fake):
+    """G's losses as autograd sees them (seed 000; Goodfellow's heuristic; Mao et al.; WGAN)."""
+    softplus = torch.nn.functional.softplus
+    return {"minimax": lambda: -softplus(out_fake).mean(),          # log(1 − D(G(z)))
+            "non-saturating": lambda: softplus(-out_fake).mean(),    # −log D(G(z))
+            "least-squares": lambda: 0.5 * ((out_fake - 1.0) ** 2).mean(),
+            "wgan-gp": lambda: -out_fake.mean()}[loss]()
+
+
 def _reference_g_update(sim):
     n = sim.params.batch_size
     c = sim._real_batch(n)[1] if sim.conditional else None
     fake = sim.G(sim._g_in(sim._train_noise(n), c))
-    loss = sim._g_loss(sim.D(sim._d_in(fake, c)))
+    loss = _reference_g_loss(sim.params.loss, sim.D(sim._d_in(fake, c)))
     grads = torch.autograd.grad(loss, list(sim.G.parameters()))
     for q, g in zip(sim.G.parameters(), grads):
         q.grad = g.clone()
@@ -225,7 +243,8 @@ def _reference_g_update(sim):
 @pytest.mark.parametrize("optimizer,dataset,activation", [
     ("adam", "ring-8", "relu"), ("sgd", "gaussian-1d", "leaky-relu"),
     ("adam", "rosenbrock", "tanh")])
-def test_training_pass_equals_autograd_and_the_optimiser(loss, optimizer, dataset, activation):
+def test_training_pass_equals_autograd_and_the_optimiser(passes, loss, optimizer, dataset,
+                                                         activation):
     """The engine's own forward/backward and optimiser call give what autograd and
     ``optimizer.step()`` give, update after update (losses included)."""
     settings = dict(loss=loss, optimizer=optimizer, dataset=dataset, activation=activation,
@@ -260,10 +279,72 @@ def test_snapshot_gradient_arrows_equal_autograd(loss, dataset):
         fake = sim.G(sim._g_in(sim._z_vis, c))
     x = fake[:256].clone().requires_grad_(True)
     c = None if c is None else c[:256]
-    grad, = torch.autograd.grad(sim._g_loss(sim.D(sim._d_in(x, c))) * len(x), x)
+    grad, = torch.autograd.grad(_reference_g_loss(loss, sim.D(sim._d_in(x, c))) * len(x), x)
     expected = (-grad[:, :sim.dim] / sim._scale).numpy()
     np.testing.assert_allclose(snap["gradients"], expected, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(snap["samples"], sim._from_net(fake).numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("settings", [
+    dict(dataset="ring-8", loss="non-saturating", k=2),
+    dict(dataset="rosenbrock", loss="least-squares", optimizer="sgd"),
+    dict(dataset="gaussian-1d", loss="minimax", noise_dim=1, activation="leaky-relu")])
+def test_whole_iterations_equal_passes_one_by_one(passes, settings):
+    """train() (pools refilled mid-run, a checkpoint, the history buffer flushed) gives
+    what the passes called one by one give, to the bit."""
+    whole = create("gan", seed=6, **{**SMALL, **settings})
+    by_passes = create("gan", seed=6, **{**SMALL, **settings})
+    assert whole.step(300) == 300
+    assert by_passes._step_by_passes(300) == 300
+    assert same_weights(weights(whole), weights(by_passes))
+    a, b = whole.snapshot(), by_passes.snapshot()
+    for key in ("loss_d", "loss_g", "accuracy_real", "accuracy_fake"):
+        assert a[key] == b[key]
+    for key in ("step", "loss_d", "loss_g", "accuracy_real", "accuracy_fake"):
+        np.testing.assert_array_equal(a["history"][key], b["history"][key])
+    assert whole._checkpoint["step"] == by_passes._checkpoint["step"] == 256
+    assert (whole.d_updates, whole.g_updates) == (by_passes.d_updates, by_passes.g_updates)
+
+
+def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):
+    """TorchScript runs the same operations: the same run, to the bit."""
+    if not hasattr(torch.jit, "script"):
+        pytest.skip("no TorchScript in this torch: the engine uses the uncompiled functions")
+    assert compiled_passes.compiled("train") is not None  # TorchScript compiles them here
+    settings = dict(dataset="rosenbrock", loss="non-saturating", k=2, **SMALL)
+    fast = create("gan", seed=8, **settings)
+    fast.step(150)
+    monkeypatch.setattr(compiled_passes, "_COMPILED",
+                        dict.fromkeys(("train", "d_update", "g_update")))
+    plain = create("gan", seed=8, **settings)
+    plain.step(150)
+    assert same_weights(weights(fast), weights(plain))
+    assert fast.loss_d == plain.loss_d and fast.loss_g == plain.loss_g
+
+
+def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monkeypatch):
+    from mechgui.engine.gan import engine as gan_engine
+    sim = create("gan", seed=0, **SMALL)
+    sim.step(3)
+    first = sim.snapshot(full=False)
+    assert first["detail_step"] == 3
+    monkeypatch.setattr(gan_engine, "DETAIL_INTERVAL", 60.0)
+    sim.step(2)
+    quick = sim.snapshot(full=False)    # within DETAIL_INTERVAL of the last computation
+    assert quick["step"] == 5 and quick["detail_step"] == 3
+    np.testing.assert_array_equal(quick["d_grid"], first["d_grid"])
+    assert quick["history"]["step"][-1] == 5     # losses and samples are always current
+    exact = sim.snapshot()
+    assert exact["detail_step"] == 5 and not np.array_equal(exact["d_grid"], first["d_grid"])
+    np.testing.assert_array_equal(exact["samples"], quick["samples"])
+    assert list(exact["metric_history"]["step"]) == [3, 5]
+    sim.set_params(loss="least-squares")           # new parameters: never reused
+    scored = sim.snapshot(full=False)
+    assert scored["d_output"] == "score" and scored["detail_step"] == 5
+    assert not np.array_equal(scored["d_grid"], exact["d_grid"])   # D's raw score, not σ
+    monkeypatch.setattr(gan_engine, "DETAIL_INTERVAL", 0.0)
+    sim.step(1)
+    assert sim.snapshot(full=False)["detail_step"] == 6
 
 
 # -- live and structural changes ----------------------------------------------

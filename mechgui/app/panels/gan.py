@@ -370,6 +370,8 @@ class GANPanel(SimulationPanel):
         self._reset_view_state()
         self._bounds_key: Any = None
         self._real_key: Any = None
+        self._heat_key: Any = None
+        self._heat_grid: np.ndarray | None = None
         self._conn_cache: dict[tuple[int, ...], Any] = {}
         self._drawn: list[np.ndarray] = []
         self._last_message = ""
@@ -842,9 +844,14 @@ class GANPanel(SimulationPanel):
         if not self.drawing:
             self._set_bounds(self.plane, bounds)
         gx, gy = np.asarray(snap["grid_x"]), np.asarray(snap["grid_y"])
-        if self.heat_item.isVisible():
-            grid = np.asarray(snap["d_grid"], dtype=np.float32)
-            kind = snap["d_output"]
+        grid = np.asarray(snap["d_grid"], dtype=np.float32)
+        kind = snap["d_output"]
+        # While playing flat out the engine refreshes D's map a dozen times a second:
+        # an unchanged map is not uploaded again.
+        heat_key = (kind, grid.shape)
+        unchanged = heat_key == self._heat_key and np.array_equal(grid, self._heat_grid)
+        if self.heat_item.isVisible() and not unchanged:
+            self._heat_key, self._heat_grid = heat_key, grid
             if kind == "probability":
                 levels = (0.0, 1.0)
             elif kind == "score":

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
@@ -37,6 +38,7 @@ from torch import nn
 
 from ..base import RUNNING, Simulation
 from ..params import Choice, Flag, Float, Int, Matrix, ParameterError, ParamSet
+from . import compiled
 from .metrics import (gaussian_kde_1d, histogram, js_divergence, js_from_histograms,
                       mode_coverage, optimal_discriminator, wasserstein_1d)
 from .targets import TARGETS_1D, RosenbrockTarget, Target, make_target, rosenbrock
@@ -46,7 +48,6 @@ __all__ = ["GANParams", "GAN", "DIVERGED", "ModelFileError", "LOSSES", "DATASETS
 DATASETS = ("gaussian-1d", "mixture-1d", "ring-8", "grid-25", "two-moons", "spiral", "drawn",
             "rosenbrock")
 LOSSES = ("minimax", "non-saturating", "least-squares", "wgan-gp")
-LOGIT_LOSSES = ("minimax", "non-saturating")   # D outputs a logit: D(x) = σ(logit)
 ACTIVATIONS = ("relu", "leaky-relu", "tanh", "elu", "sigmoid")
 DIVERGED = "diverged"
 #: Values of :attr:`GAN.phase`.
@@ -54,6 +55,8 @@ PHASE_START, PHASE_D_DONE, PHASE_G_DONE = "start", "D pass done", "G pass done"
 
 VIS_SAMPLES = 2048      # fixed noise / data points shown and measured each frame
 ARROW_SAMPLES = 256     # the first generated points carry a gradient arrow
+DETAIL_INTERVAL = 1 / 12  # s: D's map, G's grid and the metrics, at most 12 times a second
+#                           while a runner asks for frames faster (Simulation.full_frame)
 GRID_2D = 64            # D is drawn on GRID_2D × GRID_2D points
 LINE_1D = 256           # … or on LINE_1D points in 1-D
 MANIFOLD_2D = 21        # G on a MANIFOLD_2D² grid of noise points (noise_dim ≥ 2)
@@ -180,62 +183,49 @@ def _threads_for_engine() -> int:
 
 # -- the fast training path ---------------------------------------------------
 # Small MLPs on a CPU spend most of their time in per-op overhead (autograd's
-# engine, nn.Module calls, the optimiser's Python wrapper), not in arithmetic.
-# Training therefore runs its own forward and backward pass through the
-# Sequential's Linear layers (the same arithmetic autograd would do), writes the
-# gradients into one flat buffer (so a single check finds a non-finite loss or
-# gradient), and calls the optimiser's fused kernel directly on the optimiser's
-# own state (so its state_dict, save and load are unchanged).
-_aten = torch.ops.aten
+# engine, nn.Module calls, the optimiser's Python wrapper, and Python's lock,
+# taken back after every operation), not in arithmetic.  Training therefore runs
+# its own forward and backward pass through the Sequential's Linear layers (the
+# same arithmetic autograd would do), writes the gradients into one flat buffer
+# (so a single check finds a non-finite loss or gradient), and calls the
+# optimiser's fused kernel directly on the optimiser's own state (so its
+# state_dict, save and load are unchanged).  The passes are TorchScript
+# functions (module ``compiled``), which run without Python's lock.
 POOL_ROWS = 8192        # real samples / noise rows drawn at once from the run's generator
-
-
-def _act_forward(name: str):
-    """The activation, in place: its input (a fresh product) is never needed again."""
-    return {"relu": torch.relu_, "leaky-relu": lambda x: torch._C._nn.leaky_relu_(x, 0.2),
-            "tanh": torch.tanh_, "elu": lambda x: torch._C._nn.elu_(x),
-            "sigmoid": torch.sigmoid_}[name]
-
-
-def _act_backward(name: str):
-    """grad, activation output → grad of the pre-activation (the output suffices for all five)."""
-    if name == "relu":
-        return lambda g, out: _aten.threshold_backward(g, out, 0)
-    if name == "leaky-relu":  # the output has the sign of the input
-        return lambda g, out: _aten.leaky_relu_backward(g, out, 0.2, False)
-    if name == "tanh":
-        return _aten.tanh_backward
-    if name == "sigmoid":
-        return _aten.sigmoid_backward
-    return lambda g, out: _aten.elu_backward(g, 1.0, 1, 1.0, True, out)
 
 
 class _FastMLP:
     """Forward/backward of a :func:`build_mlp` Sequential without autograd.
 
     The parameters' ``.grad`` are views of ``flat_grad`` (one spare element at the
-    end holds the loss), so one norm of ``flat_grad`` checks the loss and every
-    gradient in one go.
+    end holds the loss), so one dot product of ``flat_grad`` checks the loss and
+    every gradient in one go.  :attr:`net` holds the views the compiled passes take.
     """
 
     def __init__(self, net: nn.Sequential, activation: str) -> None:
         linears = [m for m in net if isinstance(m, nn.Linear)]
-        self.layers = [(m.weight, m.bias) for m in linears]
-        self.layers_t = [(m.weight.t(), m.bias) for m in linears]   # views: stay current
         self.params = [q for m in linears for q in (m.weight, m.bias)]
         total = sum(q.numel() for q in self.params)
-        self.flat_grad = torch.zeros(total + 1, device=self.params[0].device)
+        flat_grad = torch.zeros(total + 1, device=self.params[0].device)
         self.grads: list[torch.Tensor] = []
         offset = 0
         for q in self.params:
-            self.grads.append(self.flat_grad[offset:offset + q.numel()].view_as(q))
+            self.grads.append(flat_grad[offset:offset + q.numel()].view_as(q))
             offset += q.numel()
-        self.loss_slot = self.flat_grad[total:]
-        self.layer_grads = [(self.grads[2 * i], self.grads[2 * i + 1]) for i in range(len(linears))]
-        self.layer_grads_t = [g.t() for g, _ in self.layer_grads]
-        self.act = _act_forward(activation)
-        self.act_backward = _act_backward(activation)
+        grad_weights = self.grads[0::2]
+        self.net = compiled.Net(
+            weights=[m.weight for m in linears], weights_t=[m.weight.t() for m in linears],
+            biases=[m.bias for m in linears], grad_weights=grad_weights,
+            grad_weights_t=[g.t() for g in grad_weights], grad_biases=self.grads[1::2],
+            # a thin input (few columns, many rows): transposed products are faster
+            thin=[m.in_features < 8 <= m.out_features for m in linears],
+            flat_grad=flat_grad, loss_slot=flat_grad[total:])
+        self.activation = compiled.ACTIVATION_CODES[activation]
         self.attach()
+
+    @property
+    def loss_slot(self) -> torch.Tensor:
+        return self.net.loss_slot
 
     def attach(self) -> None:
         """(Re)point every ``.grad`` at the flat buffer (after anything set them to None)."""
@@ -245,50 +235,16 @@ class _FastMLP:
 
     def forward(self, x: torch.Tensor, acts: list[torch.Tensor] | None = None) -> torch.Tensor:
         """The net's output; ``acts`` (if given) receives each layer's input for :meth:`backward`."""
-        last = len(self.layers_t) - 1
-        act = self.act
-        for i, (wt, b) in enumerate(self.layers_t):
-            if acts is not None:
-                acts.append(x)
-            x = torch.addmm(b, x, wt)
-            if i < last:
-                x = act(x)
-        return x
+        return compiled._forward(self.net, x, self.activation, [] if acts is None else acts)
 
     def backward(self, d: torch.Tensor, acts: list[torch.Tensor], *, weights: bool = True,
-                 inputs: bool = False) -> torch.Tensor | None:
+                 inputs: bool = False) -> torch.Tensor:
         """From ∂L/∂output: the weights' gradients into ``.grad`` and/or ∂L/∂input (returned)."""
-        for i in range(len(self.layers) - 1, -1, -1):
-            w, _ = self.layers[i]
-            a = acts[i]
-            thin = w.shape[1] < 8 <= w.shape[0]   # a thin input: transposed products are faster
-            if weights:
-                gw, gb = self.layer_grads[i]
-                if thin:
-                    torch.mm(a.t(), d, out=self.layer_grads_t[i])
-                else:
-                    torch.mm(d.t(), a, out=gw)
-                torch.sum(d, 0, out=gb)
-            if i == 0 and not inputs:
-                return None
-            if thin:
-                d = torch.mm(self.layers_t[i][0], d.t()).t()
-            else:
-                d = torch.mm(d, w)
-            if i > 0:
-                d = self.act_backward(d, a)
-        return d
+        return compiled._backward(self.net, d, acts, self.activation, weights, inputs)
 
     def finite(self, loss: torch.Tensor) -> bool:
-        """True if the loss and every gradient are finite (one check over the flat buffer).
-
-        A NaN or an infinity anywhere makes the buffer's sum of squares non-finite; so
-        does a gradient so large that its square overflows float32 (about 1.8e19), which
-        counts as diverged too: the next update would carry the weights out of range.
-        """
-        self.loss_slot.copy_(loss)
-        flat = self.flat_grad
-        return math.isfinite(torch.dot(flat, flat).item())
+        """True if the loss and every gradient are finite (see ``compiled._finite``)."""
+        return compiled._finite(self.net, loss)
 
 
 def _step_counts(opt: torch.optim.Adam, states: list[dict[str, Any]]) -> torch.Tensor | None:
@@ -315,53 +271,56 @@ def _step_counts(opt: torch.optim.Adam, states: list[dict[str, Any]]) -> torch.T
     return counts
 
 
-def _optimizer_step(opt: torch.optim.Optimizer) -> None:
-    """``opt.step()`` without its Python wrapper: the same fused Adam / foreach SGD kernel
-    on the optimiser's own state; anything unusual goes through ``opt.step()``."""
+def _fast_optimiser(opt: torch.optim.Optimizer) -> compiled.Optimiser | None:
+    """The optimiser's own state as the compiled passes take it: fused Adam or plain SGD.
+
+    None for anything else, and for Adam before its first step (it makes its state
+    then): such updates go through ``opt.step()``.
+    """
+    if len(opt.param_groups) != 1:
+        return None
     group = opt.param_groups[0]
     params = group["params"]
-    if len(opt.param_groups) == 1 and isinstance(opt, torch.optim.Adam) and group.get("fused") \
+    if not isinstance(group["lr"], float):
+        return None
+    if isinstance(opt, torch.optim.Adam) and group.get("fused") \
             and not (group["amsgrad"] or group["maximize"] or group["weight_decay"]
                      or group.get("decoupled_weight_decay") or group.get("capturable")
-                     or group.get("differentiable")) and isinstance(group["lr"], float):
-        state = opt.state
+                     or group.get("differentiable")):
         try:
-            states = [state[q] for q in params]
+            states = [opt.state[q] for q in params]
             exp_avgs = [s["exp_avg"] for s in states]
             exp_avg_sqs = [s["exp_avg_sq"] for s in states]
-        except KeyError:  # no state before the first step: the optimiser makes it
-            states = None
-        if states is not None:
-            counts = _step_counts(opt, states)
-            if counts is None:
-                torch._foreach_add_([s["step"] for s in states], 1)
-            else:
-                counts.add_(1)
-            beta1, beta2 = group["betas"]
-            torch._fused_adam_(params, [q.grad for q in params], exp_avgs, exp_avg_sqs, [],
-                               [s["step"] for s in states], amsgrad=False, lr=group["lr"],
-                               beta1=float(beta1), beta2=float(beta2), weight_decay=0.0,
-                               eps=group["eps"], maximize=False, grad_scale=None, found_inf=None)
-            return
-    elif len(opt.param_groups) == 1 and type(opt) is torch.optim.SGD and not (
-            group["momentum"] or group["weight_decay"] or group["maximize"]
-            or group.get("differentiable")) and isinstance(group["lr"], float):
-        torch._foreach_add_(params, [q.grad for q in params], alpha=-group["lr"])
-        return
-    opt.step()
+        except KeyError:
+            return None
+        counts = _step_counts(opt, states)
+        beta1, beta2 = group["betas"]
+        return compiled.Optimiser(True, params, [q.grad for q in params], exp_avgs, exp_avg_sqs,
+                                  [s["step"] for s in states], counts, group["lr"], float(beta1),
+                                  float(beta2), float(group["eps"]))
+    if type(opt) is torch.optim.SGD and not (group["momentum"] or group["weight_decay"]
+                                             or group["maximize"] or group.get("differentiable")):
+        return compiled.Optimiser(False, params, [q.grad for q in params], [], [], [], None,
+                                  group["lr"], 0.0, 0.0, 0.0)
+    return None
 
 
-class _BatchConstants:
+def _optimizer_step(opt: torch.optim.Optimizer) -> None:
+    """``opt.step()`` without its Python wrapper where the compiled passes' kernels serve."""
+    fast = _fast_optimiser(opt)
+    if fast is None:
+        opt.step()
+    else:
+        compiled._optimiser_step(fast)
+
+
+def _batch_columns(n: int, device: torch.device) -> compiled.BatchColumns:
     """Columns over a D batch of n real rows then n fake rows, for the fast D pass."""
-
-    def __init__(self, n: int, device: torch.device) -> None:
-        self.n = n
-        real = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)]).to(device)  # t: 1 real, 0 fake
-        self.target = real
-        self.sign = 1.0 - 2.0 * real                    # −1 on real rows, +1 on fake rows
-        self.minus_target_over_n = real / -n
-        self.halves_over_n = torch.cat([real.t(), 1.0 - real.t()]) / n   # 2 × 2n
-        self.zero = torch.zeros(1, device=device)
+    real = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)]).to(device)  # t: 1 real, 0 fake
+    return compiled.BatchColumns(n=n, sign=1.0 - 2.0 * real,   # −1 on real rows, +1 on fake rows
+                                 target=real, minus_target_over_n=real / -n,
+                                 halves_over_n=torch.cat([real.t(), 1.0 - real.t()]) / n,
+                                 zero=torch.zeros(1, device=device))
 
 
 # ---------------------------------------------------------------------------
@@ -392,6 +351,12 @@ class GAN(Simulation):
         if torch.get_num_threads() > wanted:  # leave one core to the GUI
             torch.set_num_threads(wanted)
         super().__init__(params, seed=seed, **changes)
+
+    @property
+    def steps_release_gil(self) -> bool:  # type: ignore[override]
+        """True where whole iterations run compiled (not under WGAN-GP, whose D updates
+        need autograd in Python)."""
+        return self.params.loss != "wgan-gp" and compiled.compiled("train") is not None
 
     # -- building --------------------------------------------------------------
     def _reset(self) -> None:
@@ -430,7 +395,7 @@ class GAN(Simulation):
         self._last = torch.full((4,), math.nan, device=self.device)
         self._last_loss_d, self._last_loss_g = self._last[0:1], self._last[3:4]
         self._last_shares = self._last[1:3].view(2, 1)
-        self._constants: _BatchConstants | None = None
+        self._batch_columns: compiled.BatchColumns | None = None
         self._rows = torch.empty(HISTORY_FLUSH, 4, device=self.device)
         self._row_steps: list[int] = []
         self.diverged_step: int | None = None
@@ -487,6 +452,7 @@ class GAN(Simulation):
             self._grid_points = torch.as_tensor(pts, dtype=torch.float32, device=self.device)
         self._manifold_z = self._noise_grid()
         self._real_histogram: np.ndarray | None = None
+        self._detail: dict[str, Any] | None = None
         self._grid_points_net = self._to_net(self._grid_points)
         self._real_vis_net = self._to_net(torch.as_tensor(self._real_vis, dtype=torch.float32,
                                                           device=self.device))
@@ -525,16 +491,25 @@ class GAN(Simulation):
     def _d_in(self, x: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
         return x if c is None else torch.cat([x, c], dim=1)
 
+    def _refill_real(self, n: int) -> None:
+        """A fresh pool of real samples (network coordinates) and, for the cGAN, conditions."""
+        rows = max(POOL_ROWS, n)
+        if self.conditional:
+            x, c = self.target.sample_pairs(rows, self.gen)  # type: ignore[attr-defined]
+            self._real_pool = (self._to_net(x), c)
+        else:
+            self._real_pool = (self._to_net(self.target.sample(rows, self.gen)), None)
+        self._real_at = 0
+
+    def _refill_noise(self, n: int) -> None:
+        """A fresh pool of training noise z ~ p_z."""
+        self._noise_pool = self._noise(max(POOL_ROWS, n))
+        self._noise_at = 0
+
     def _real_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         """n real samples (network coordinates) and, for the cGAN, their conditions c(M(x))."""
         if self._real_pool is None or self._real_at + n > len(self._real_pool[0]):
-            rows = max(POOL_ROWS, n)
-            if self.conditional:
-                x, c = self.target.sample_pairs(rows, self.gen)  # type: ignore[attr-defined]
-                self._real_pool = (self._to_net(x), c)
-            else:
-                self._real_pool = (self._to_net(self.target.sample(rows, self.gen)), None)
-            self._real_at = 0
+            self._refill_real(n)
         at = self._real_at
         self._real_at = at + n
         x, c = self._real_pool
@@ -543,11 +518,22 @@ class GAN(Simulation):
     def _train_noise(self, n: int) -> torch.Tensor:
         """n rows of training noise z ~ p_z."""
         if self._noise_pool is None or self._noise_at + n > len(self._noise_pool):
-            self._noise_pool = self._noise(max(POOL_ROWS, n))
-            self._noise_at = 0
+            self._refill_noise(n)
         at = self._noise_at
         self._noise_at = at + n
         return self._noise_pool[at:at + n]
+
+    def _pools(self) -> compiled.Pools:
+        """The pools as :func:`compiled.train` takes them (empty ones before the first draw)."""
+        if self._real_pool is None:
+            real = torch.empty(0, self.dim, device=self.device)
+            conditions = torch.empty(0, 1, device=self.device) if self.conditional else None
+        else:
+            real, conditions = self._real_pool
+        noise = self._noise_pool
+        if noise is None:
+            noise = torch.empty(0, self.params.noise_dim, device=self.device)
+        return compiled.Pools(real, conditions, noise)
 
     # -- losses ----------------------------------------------------------------
     def _d_loss(self, out_real: torch.Tensor, out_fake: torch.Tensor,
@@ -566,16 +552,6 @@ class GAN(Simulation):
         penalty = ((grad.norm(dim=1) - 1.0) ** 2).mean()
         return out_fake.mean() - out_real.mean() + self.params.gp_weight * penalty
 
-    def _g_loss(self, out_fake: torch.Tensor) -> torch.Tensor:
-        loss = self.params.loss
-        if loss == "minimax":
-            return -nn.functional.softplus(out_fake).mean()      # log(1 − D(G(z)))
-        if loss == "non-saturating":
-            return nn.functional.softplus(-out_fake).mean()      # −log D(G(z))
-        if loss == "least-squares":
-            return 0.5 * ((out_fake - 1.0) ** 2).mean()
-        return -out_fake.mean()
-
     def _threshold(self, out_real: torch.Tensor, out_fake: torch.Tensor) -> torch.Tensor | float:
         """Where D says "real": logit 0, score ½, or midway between the critic's means."""
         loss = self.params.loss
@@ -586,77 +562,59 @@ class GAN(Simulation):
         return 0.0
 
     # -- the two passes --------------------------------------------------------
-    def _batch_constants(self, n: int) -> "_BatchConstants":
+    def _columns(self, n: int) -> compiled.BatchColumns:
         """Constant columns of the fast D pass for batch size ``n`` (made once per size)."""
-        if self._constants is None or self._constants.n != n:
-            self._constants = _BatchConstants(n, self.device)
-        return self._constants
+        if self._batch_columns is None or self._batch_columns.n != n:
+            self._batch_columns = _batch_columns(n, self.device)
+        return self._batch_columns
 
-    def _d_loss_and_grad(self, out: torch.Tensor, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """L_D and ∂L_D/∂(D's outputs) for real rows [:n] and fake rows [n:] (minimax, NS, LS).
-
-        Same values as :meth:`_d_loss`, in fewer operations: with t = 1 on real rows and 0
-        on fake ones, L_D = (1/n) Σ softplus(∓ logit) and ∂L_D/∂logit = (σ(logit) − t)/n, or
-        for least squares L_D = (1/2n) Σ (D − t)² and ∂L_D/∂D = (D − t)/n.
-        """
-        k = self._batch_constants(n)
-        if self.params.loss == "least-squares":
-            diff = out - k.target
-            flat = diff.view(-1)
-            return torch.dot(flat, flat).mul_(0.5 / n), diff.div_(n)
-        loss = nn.functional.softplus(out * k.sign).sum().div_(n)
-        return loss, torch.add(k.minus_target_over_n, torch.sigmoid(out), alpha=1.0 / n)
-
-    def _g_out_grad(self, out: torch.Tensor) -> torch.Tensor:
-        """∂L_G/∂D(G(z)) for each loss of :meth:`_g_loss`."""
-        n = out.shape[0]
-        loss = self.params.loss
-        if loss == "minimax":            # −softplus(f)
-            return torch.sigmoid(out).div_(-n)
-        if loss == "non-saturating":     # softplus(−f)
-            return torch.sigmoid(out).sub_(1.0).div_(n)
-        if loss == "least-squares":      # ½(f − 1)²
-            return (out - 1.0).div_(n)
-        return torch.full_like(out, -1.0 / n)   # −C(G(z))
+    @property
+    def _loss_code(self) -> int:
+        return compiled.LOSS_CODES[self.params.loss]
 
     def _d_update(self) -> bool:
         """One update of D (pass 1): ascend V in θ_d with G frozen; False if non-finite.
 
-        D runs once on the concatenated real and fake batches; the fake batch is made
-        without a graph.  The update is applied only if the loss and every gradient are
-        finite.
+        The update is applied only if the loss and every gradient are finite
+        (:func:`compiled.d_update`; WGAN-GP in :meth:`_critic_update`).
         """
         n = self.params.batch_size
-        fd = self._fast_d
-        fd.attach()
+        self._fast_d.attach()
         with torch.no_grad():
             real, c = self._real_batch(n)
-            fake = self._fast_g.forward(self._g_in(self._train_noise(n), c))
-            x = self._d_in(torch.cat([real, fake]), None if c is None else torch.cat([c, c]))
-            if self.params.loss == "wgan-gp":  # the gradient penalty needs autograd
-                with torch.enable_grad():
-                    out = self.D(x)
-                    loss = self._d_loss(out[:n], out[n:], real, fake, c)
-                    grads = torch.autograd.grad(loss, fd.params)
-                torch._foreach_copy_(fd.grads, grads)
-                out = out.detach()
-                loss = loss.detach()
+            z = self._train_noise(n)
+            if self.params.loss == "wgan-gp":
+                ok = self._critic_update(real, c, z)
             else:
-                acts: list[torch.Tensor] = []
-                out = fd.forward(x, acts)
-                loss, d_out = self._d_loss_and_grad(out, n)
-                fd.backward(d_out, acts)
-            if not fd.finite(loss):
-                return False
-            # [accuracy on real, share of fakes called real] = (1/n)·(row sums of out > thr):
-            # one step function and one product with the halves' indicator rows.
-            if self.params.loss not in LOGIT_LOSSES:
-                out = out - self._threshold(out[:n], out[n:])
-            k = self._batch_constants(n)
-            torch.mm(k.halves_over_n, torch.heaviside(out, k.zero), out=self._last_shares)
-            _optimizer_step(self.opt_d)
-            self._last_loss_d.copy_(fd.loss_slot)
-        self.d_updates += 1
+                fast = _fast_optimiser(self.opt_d)
+                update = compiled.compiled("d_update") or compiled.d_update
+                ok = update(self._fast_g.net, self._fast_d.net, fast, self._columns(n), real, c,
+                            z, self._loss_code, self._fast_d.activation, self._last)
+                if ok and fast is None:
+                    self.opt_d.step()
+        if ok:
+            self.d_updates += 1
+        return ok
+
+    def _critic_update(self, real: torch.Tensor, c: torch.Tensor | None, z: torch.Tensor) -> bool:
+        """The D update under WGAN-GP, whose gradient penalty needs autograd."""
+        n = len(real)
+        fd = self._fast_d
+        fake = self._fast_g.forward(self._g_in(z, c))
+        x = self._d_in(torch.cat([real, fake]), None if c is None else torch.cat([c, c]))
+        with torch.enable_grad():
+            out = self.D(x)
+            loss = self._d_loss(out[:n], out[n:], real, fake, c)
+            grads = torch.autograd.grad(loss, fd.params)
+        torch._foreach_copy_(fd.grads, grads)
+        out = out.detach()
+        if not fd.finite(loss.detach()):
+            return False
+        out = out - self._threshold(out[:n], out[n:])
+        cols = self._columns(n)
+        torch.mm(cols.halves_over_n, torch.heaviside(out, cols.zero), out=self._last_shares)
+        _optimizer_step(self.opt_d)
+        self._last_loss_d.copy_(fd.loss_slot)
         return True
 
     def _g_update(self) -> bool:
@@ -665,25 +623,19 @@ class GAN(Simulation):
         Backpropagates through D to its input only: D's weights get no gradient.
         """
         n = self.params.batch_size
-        fg = self._fast_g
-        fg.attach()
+        self._fast_g.attach()
         with torch.no_grad():
             c = self._real_batch(n)[1] if self.conditional else None
-            g_acts: list[torch.Tensor] = []
-            fake = fg.forward(self._g_in(self._train_noise(n), c), g_acts)
-            d_acts: list[torch.Tensor] = []
-            out = self._fast_d.forward(self._d_in(fake, c), d_acts)
-            loss = self._g_loss_hook(out)
-            d_x = self._fast_d.backward(self._g_out_grad(out), d_acts, weights=False, inputs=True)
-            if c is not None:
-                d_x = d_x[:, :self.dim]
-            fg.backward(d_x, g_acts)
-            if not fg.finite(loss):
-                return False
-            _optimizer_step(self.opt_g)
-            self._last_loss_g.copy_(fg.loss_slot)
-        self.g_updates += 1
-        return True
+            z = self._train_noise(n)
+            fast = _fast_optimiser(self.opt_g)
+            update = compiled.compiled("g_update") or compiled.g_update
+            ok = update(self._fast_g.net, self._fast_d.net, fast, c, z, self._loss_code,
+                        self._fast_g.activation, self.dim, self._last)
+            if ok and fast is None:
+                self.opt_g.step()
+        if ok:
+            self.g_updates += 1
+        return ok
 
     # -- losses and accuracies as numbers (converted only when asked) ------------
     @property
@@ -714,10 +666,6 @@ class GAN(Simulation):
         for step, (ld, ar, fr, lg) in zip(self._row_steps, self._rows[:count].tolist()):
             self._history.add(step, (ld, lg, ar, 1.0 - fr))
         self._row_steps = []
-
-    # An indirection so a test can inject a NaN into a loss.
-    def _g_loss_hook(self, out_fake: torch.Tensor) -> torch.Tensor:
-        return self._g_loss(out_fake)
 
     def _d_pass(self) -> bool:
         for _ in range(self.params.k):
@@ -754,7 +702,17 @@ class GAN(Simulation):
         self.phase = PHASE_G_DONE
 
     def step(self, n: int = 1) -> int:
-        """Advance up to ``n`` iterations; a diverged iteration is not counted."""
+        """Advance up to ``n`` iterations; a diverged iteration is not counted.
+
+        Whole iterations run in :func:`compiled.train` (outside Python's lock), except
+        under WGAN-GP or an optimiser the compiled passes do not serve.
+        """
+        opt_g, opt_d = _fast_optimiser(self.opt_g), _fast_optimiser(self.opt_d)
+        if self.params.loss == "wgan-gp" or opt_g is None or opt_d is None:
+            return self._step_by_passes(n)
+        return self._step_compiled(n, opt_g, opt_d)
+
+    def _step_by_passes(self, n: int) -> int:
         taken = 0
         while taken < n and not self.done:
             self._step()
@@ -769,6 +727,48 @@ class GAN(Simulation):
                 self._flush_history()
             if self.step_count % CHECKPOINT_EVERY == 0:
                 self._checkpoint = self._state_copy()
+        return taken
+
+    def _step_compiled(self, n: int, opt_g: compiled.Optimiser, opt_d: compiled.Optimiser) -> int:
+        """:meth:`_step_by_passes`, in calls of :func:`compiled.train` that end where the
+        history buffer fills, a checkpoint is due or a pool must be refilled."""
+        p = self.params
+        train = compiled.compiled("train") or compiled.train
+        fast_g, fast_d = self._fast_g, self._fast_d
+        fast_g.attach()
+        fast_d.attach()
+        columns = self._columns(p.batch_size)
+        d_done = p.k if self.phase == PHASE_D_DONE else 0
+        taken = 0
+        while taken < n and not self.done:
+            room = min(n - taken, HISTORY_FLUSH - len(self._row_steps),
+                       CHECKPOINT_EVERY - self.step_count % CHECKPOINT_EVERY)
+            with torch.no_grad():
+                done, d_done, why, self._real_at, self._noise_at, applied = train(
+                    fast_g.net, fast_d.net, opt_g, opt_d, columns, self._pools(), self._real_at,
+                    self._noise_at, self._loss_code, fast_g.activation, p.k, self.dim, room,
+                    d_done, self._last, self._rows, len(self._row_steps))
+            self.d_updates += applied
+            self.g_updates += done
+            if done:
+                first = self.step_count + 1
+                self._row_steps.extend(range(first, first + done))
+                self.step_count += done
+                taken += done
+                self.phase = PHASE_G_DONE
+                if len(self._row_steps) == HISTORY_FLUSH:
+                    self._flush_history()
+                if self.step_count % CHECKPOINT_EVERY == 0:
+                    self._checkpoint = self._state_copy()
+            if why == compiled.NEED_REAL:
+                self._refill_real(p.batch_size)
+            elif why == compiled.NEED_NOISE:
+                self._refill_noise(p.batch_size)
+            elif why == compiled.FAILED_D:
+                self._diverge("discriminator")
+            elif why == compiled.FAILED_G:
+                self.phase = PHASE_D_DONE
+                self._diverge("generator")
         return taken
 
     def step_phase(self) -> str:
@@ -830,20 +830,17 @@ class GAN(Simulation):
         ``accuracy_fake``, ``metrics``, and ``history`` / ``metric_history`` (flat
         in memory however long the run); the cGAN adds ``observations`` and
         ``pushforward`` = M(G(z | y)).
+
+        D's map, G's noise grid, the densities and the metrics are the costly part:
+        for frames taken with ``full=False`` (a runner playing flat out) they are
+        recomputed at most every DETAIL_INTERVAL seconds; ``detail_step`` is the step
+        they show.  Every other snapshot is exact.
         """
         p = self.params
         c_vis = self._c_vis
         fast_g, fast_d = self._fast_g, self._fast_d
         with torch.no_grad():  # the training pass's own forward/backward: no autograd, no modules
             fake_net = fast_g.forward(self._g_in(self._z_vis, c_vis))
-            c_mid = None
-            if self.conditional:
-                c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
-                                        device=self.device)
-            grid_c = None if c_mid is None else c_mid.expand(len(self._grid_points), 1)
-            d_grid = self._d_values(fast_d.forward(self._d_in(self._grid_points_net, grid_c)))
-            manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
-            manifold = self._from_net(fast_g.forward(self._g_in(self._manifold_z, manifold_c)))
             out_real = fast_d.forward(self._d_in(self._real_vis_net, c_vis))
             out_fake = fast_d.forward(self._d_in(fake_net, c_vis))
             # The direction G's loss pushes the first ARROW_SAMPLES generated points:
@@ -853,8 +850,9 @@ class GAN(Simulation):
             few_c = None if c_vis is None else c_vis[:ARROW_SAMPLES]
             acts: list[torch.Tensor] = []
             out_few = fast_d.forward(self._d_in(few, few_c), acts)
-            grad = fast_d.backward(self._g_out_grad(out_few).mul_(len(few)), acts,
-                                   weights=False, inputs=True)[:, :self.dim]
+            out_grad = compiled.g_loss_and_grad(out_few, self._loss_code)[1]
+            grad = fast_d.backward(out_grad.mul_(len(few)), acts, weights=False,
+                                   inputs=True)[:, :self.dim]
         thr = self._threshold(out_real, out_fake)
         samples = self._from_net(fake_net).cpu().numpy().astype(float)
         gradients = (-grad / self._scale).cpu().numpy().astype(float)
@@ -871,40 +869,68 @@ class GAN(Simulation):
             "real": np.array(self._real_vis),
             "gradients": gradients,
             "bounds": self.target.bounds,
-            "manifold": self._manifold_array(manifold),
             "d_updates": self.d_updates,
             "g_updates": self.g_updates,
             "diverged_step": self.diverged_step,
             "message": self.message,
             "device": self.device.type,
         }
-        if self.dim == 1:
-            snap.update(self._one_d_extras(samples[:, 0], d_grid.cpu().numpy().ravel()))
-        else:
-            snap["grid_x"] = self._grid_x
-            snap["grid_y"] = self._grid_y
-            snap["d_grid"] = d_grid.cpu().numpy().reshape(GRID_2D, GRID_2D).astype(float)
-        metrics = self._metrics(samples, snap)
-        if self.conditional:
-            pushed = rosenbrock(samples)
-            snap["observations"] = np.array(self._obs_vis)
-            snap["pushforward"] = pushed
-            snap["condition_value"] = p.obs_mean
-            metrics["pushforward_w1"] = wasserstein_1d(pushed, self._obs_vis)
-            low, high = self.target.obs_range  # type: ignore[attr-defined]
-            span = high - low
-            metrics["pushforward_js"] = js_divergence(self._obs_vis, pushed,
-                                                      np.array([[low - span, high + span]]), bins=30)
-        snap["metrics"] = metrics
-        self._metric_history.add(self.step_count, (metrics["js_divergence"],
-                                                   _nan_if_none(metrics["modes_covered"]),
-                                                   _nan_if_none(metrics["high_quality"])))
+        snap.update(self._frame_detail(samples))
         self._flush_history()
         snap["history"] = self._history.as_dict(("loss_d", "loss_g", "accuracy_real",
                                                  "accuracy_fake"))
         snap["metric_history"] = self._metric_history.as_dict(("js_divergence", "modes_covered",
                                                                "high_quality"))
         return snap
+
+    def _frame_detail(self, samples: np.ndarray) -> dict[str, Any]:
+        """D's map, G's noise grid, the 1-D densities, the cGAN's push-forward and the
+        metrics: recomputed unless a frame taken with ``full=False`` comes within
+        DETAIL_INTERVAL of the last computation (with the same parameters)."""
+        now = time.perf_counter()
+        version = (self.step_count, self.d_updates, self.g_updates, self.params)
+        cached = self._detail
+        if cached is not None and (cached["version"] == version or (
+                not self.full_frame and cached["version"][3] is self.params
+                and now - cached["at"] < DETAIL_INTERVAL)):
+            return cached["keys"]
+        p = self.params
+        with torch.no_grad():
+            c_mid = None
+            if self.conditional:
+                c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
+                                        device=self.device)
+            grid_c = None if c_mid is None else c_mid.expand(len(self._grid_points), 1)
+            d_grid = self._d_values(self._fast_d.forward(self._d_in(self._grid_points_net,
+                                                                    grid_c)))
+            manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
+            manifold = self._from_net(self._fast_g.forward(self._g_in(self._manifold_z,
+                                                                      manifold_c)))
+        keys: dict[str, Any] = {"detail_step": self.step_count,
+                                "manifold": self._manifold_array(manifold)}
+        if self.dim == 1:
+            keys.update(self._one_d_extras(samples[:, 0], d_grid.cpu().numpy().ravel()))
+        else:
+            keys["grid_x"] = self._grid_x
+            keys["grid_y"] = self._grid_y
+            keys["d_grid"] = d_grid.cpu().numpy().reshape(GRID_2D, GRID_2D).astype(float)
+        metrics = self._metrics(samples)
+        if self.conditional:
+            pushed = rosenbrock(samples)
+            keys["observations"] = np.array(self._obs_vis)
+            keys["pushforward"] = pushed
+            keys["condition_value"] = p.obs_mean
+            metrics["pushforward_w1"] = wasserstein_1d(pushed, self._obs_vis)
+            low, high = self.target.obs_range  # type: ignore[attr-defined]
+            span = high - low
+            metrics["pushforward_js"] = js_divergence(self._obs_vis, pushed,
+                                                      np.array([[low - span, high + span]]), bins=30)
+        keys["metrics"] = metrics
+        self._metric_history.add(self.step_count, (metrics["js_divergence"],
+                                                   _nan_if_none(metrics["modes_covered"]),
+                                                   _nan_if_none(metrics["high_quality"])))
+        self._detail = {"version": version, "at": now, "keys": keys}
+        return keys
 
     def _manifold_array(self, manifold: torch.Tensor) -> np.ndarray:
         arr = manifold.cpu().numpy().astype(float)
@@ -941,7 +967,7 @@ class GAN(Simulation):
             "generated_std": float(np.std(fake)),
         }
 
-    def _metrics(self, samples: np.ndarray, snap: dict[str, Any]) -> dict[str, Any]:
+    def _metrics(self, samples: np.ndarray) -> dict[str, Any]:
         bins = JS_BINS_1D if self.dim == 1 else JS_BINS_2D
         if self._real_histogram is None:  # the real batch is fixed: its histogram too
             self._real_histogram = histogram(self._real_vis, self.target.bounds, bins)
