@@ -333,7 +333,8 @@ def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monke
     quick = sim.snapshot(full=False)    # within DETAIL_INTERVAL of the last computation
     assert quick["step"] == 5 and quick["detail_step"] == 3
     np.testing.assert_array_equal(quick["d_grid"], first["d_grid"])
-    assert quick["history"]["step"][-1] == 5     # losses and samples are always current
+    assert quick["loss_d"] == sim.loss_d         # losses and samples are always current
+    assert quick["history"]["step"][-1] == 3
     exact = sim.snapshot()
     assert exact["detail_step"] == 5 and not np.array_equal(exact["d_grid"], first["d_grid"])
     np.testing.assert_array_equal(exact["samples"], quick["samples"])

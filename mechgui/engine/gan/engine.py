@@ -55,7 +55,7 @@ PHASE_START, PHASE_D_DONE, PHASE_G_DONE = "start", "D pass done", "G pass done"
 
 VIS_SAMPLES = 2048      # fixed noise / data points shown and measured each frame
 ARROW_SAMPLES = 256     # the first generated points carry a gradient arrow
-DETAIL_INTERVAL = 1 / 12  # s: D's map, G's grid and the metrics, at most 12 times a second
+DETAIL_INTERVAL = 1 / 10  # s: D's map, G's grid and the metrics, at most 10 times a second
 #                           while a runner asks for frames faster (Simulation.full_frame)
 GRID_2D = 64            # D is drawn on GRID_2D × GRID_2D points
 LINE_1D = 256           # … or on LINE_1D points in 1-D
@@ -831,18 +831,17 @@ class GAN(Simulation):
         in memory however long the run); the cGAN adds ``observations`` and
         ``pushforward`` = M(G(z | y)).
 
-        D's map, G's noise grid, the densities and the metrics are the costly part:
-        for frames taken with ``full=False`` (a runner playing flat out) they are
-        recomputed at most every DETAIL_INTERVAL seconds; ``detail_step`` is the step
-        they show.  Every other snapshot is exact.
+        Only ``samples``, ``gradients``, the losses and the counters are computed for
+        every frame: the rest (D's map and accuracies on the fixed batches, G's noise
+        grid, the densities, the metrics, the histories) for frames taken with
+        ``full=False`` (a runner playing flat out) at most every DETAIL_INTERVAL
+        seconds; ``detail_step`` is the step they show.  Every other snapshot is exact.
         """
         p = self.params
         c_vis = self._c_vis
         fast_g, fast_d = self._fast_g, self._fast_d
         with torch.no_grad():  # the training pass's own forward/backward: no autograd, no modules
             fake_net = fast_g.forward(self._g_in(self._z_vis, c_vis))
-            out_real = fast_d.forward(self._d_in(self._real_vis_net, c_vis))
-            out_fake = fast_d.forward(self._d_in(fake_net, c_vis))
             # The direction G's loss pushes the first ARROW_SAMPLES generated points:
             # −∂L_G/∂x (data coordinates), one sample's share of the loss each
             # (∂L_G/∂D(G(z)) is a batch mean: × n).
@@ -853,7 +852,6 @@ class GAN(Simulation):
             out_grad = compiled.g_loss_and_grad(out_few, self._loss_code)[1]
             grad = fast_d.backward(out_grad.mul_(len(few)), acts, weights=False,
                                    inputs=True)[:, :self.dim]
-        thr = self._threshold(out_real, out_fake)
         samples = self._from_net(fake_net).cpu().numpy().astype(float)
         gradients = (-grad / self._scale).cpu().numpy().astype(float)
         snap: dict[str, Any] = {
@@ -861,8 +859,6 @@ class GAN(Simulation):
             "phase": self.phase,
             "loss_d": self.loss_d,
             "loss_g": self.loss_g,
-            "accuracy_real": float((out_real > thr).float().mean()),
-            "accuracy_fake": float((out_fake <= thr).float().mean()),
             "d_output": {"minimax": "probability", "non-saturating": "probability",
                          "least-squares": "score", "wgan-gp": "critic"}[p.loss],
             "samples": samples,
@@ -875,18 +871,14 @@ class GAN(Simulation):
             "message": self.message,
             "device": self.device.type,
         }
-        snap.update(self._frame_detail(samples))
-        self._flush_history()
-        snap["history"] = self._history.as_dict(("loss_d", "loss_g", "accuracy_real",
-                                                 "accuracy_fake"))
-        snap["metric_history"] = self._metric_history.as_dict(("js_divergence", "modes_covered",
-                                                               "high_quality"))
+        snap.update(self._frame_detail(fake_net, samples))
         return snap
 
-    def _frame_detail(self, samples: np.ndarray) -> dict[str, Any]:
-        """D's map, G's noise grid, the 1-D densities, the cGAN's push-forward and the
-        metrics: recomputed unless a frame taken with ``full=False`` comes within
-        DETAIL_INTERVAL of the last computation (with the same parameters)."""
+    def _frame_detail(self, fake_net: torch.Tensor, samples: np.ndarray) -> dict[str, Any]:
+        """D's map and accuracies, G's noise grid, the 1-D densities, the cGAN's
+        push-forward, the metrics and the histories: recomputed unless a frame taken
+        with ``full=False`` comes within DETAIL_INTERVAL of the last computation (with
+        the same parameters)."""
         now = time.perf_counter()
         version = (self.step_count, self.d_updates, self.g_updates, self.params)
         cached = self._detail
@@ -895,7 +887,10 @@ class GAN(Simulation):
                 and now - cached["at"] < DETAIL_INTERVAL)):
             return cached["keys"]
         p = self.params
+        c_vis = self._c_vis
         with torch.no_grad():
+            out_real = self._fast_d.forward(self._d_in(self._real_vis_net, c_vis))
+            out_fake = self._fast_d.forward(self._d_in(fake_net, c_vis))
             c_mid = None
             if self.conditional:
                 c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
@@ -906,7 +901,10 @@ class GAN(Simulation):
             manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
             manifold = self._from_net(self._fast_g.forward(self._g_in(self._manifold_z,
                                                                       manifold_c)))
+        thr = self._threshold(out_real, out_fake)
         keys: dict[str, Any] = {"detail_step": self.step_count,
+                                "accuracy_real": float((out_real > thr).float().mean()),
+                                "accuracy_fake": float((out_fake <= thr).float().mean()),
                                 "manifold": self._manifold_array(manifold)}
         if self.dim == 1:
             keys.update(self._one_d_extras(samples[:, 0], d_grid.cpu().numpy().ravel()))
@@ -929,6 +927,11 @@ class GAN(Simulation):
         self._metric_history.add(self.step_count, (metrics["js_divergence"],
                                                    _nan_if_none(metrics["modes_covered"]),
                                                    _nan_if_none(metrics["high_quality"])))
+        self._flush_history()
+        keys["history"] = self._history.as_dict(("loss_d", "loss_g", "accuracy_real",
+                                                 "accuracy_fake"))
+        keys["metric_history"] = self._metric_history.as_dict(("js_divergence", "modes_covered",
+                                                               "high_quality"))
         self._detail = {"version": version, "at": now, "keys": keys}
         return keys
 

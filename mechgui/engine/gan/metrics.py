@@ -110,9 +110,10 @@ def mode_coverage(samples: np.ndarray, centres: np.ndarray, std: float
         centres = centres[:, None]
     if len(samples) == 0:
         return 0, 0.0, np.zeros(len(centres), dtype=bool)
-    dist2 = ((samples[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    diff = samples[:, None, :] - centres[None, :, :]
+    dist2 = np.einsum("ijk,ijk->ij", diff, diff)
     nearest = np.argmin(dist2, axis=1)
-    good = np.sqrt(dist2[np.arange(len(samples)), nearest]) <= 3.0 * std
+    good = np.sqrt(np.take_along_axis(dist2, nearest[:, None], axis=1)[:, 0]) <= 3.0 * std
     covered = np.zeros(len(centres), dtype=bool)
     covered[nearest[good]] = True
     return int(covered.sum()), float(100.0 * good.mean()), covered
