@@ -72,8 +72,10 @@ from ..runner import MAX_SPEED
 from ..theme import Theme
 from ..widgets import DrawViewBox, set_stretch
 
-#: Redraws of the map per second while the engine runs fast (every frame when slower).
+#: Redraws of the map, and of the curves and figures, per second while the engine runs
+#: fast (on different frames; every frame when slower).
 MAP_RATE = 10
+CURVES_RATE = 10
 #: Fastest speed (steps/s) at which the motion trace is drawn.
 MAX_TRACE_SPEED = 300
 #: Maps with more units than this show the units as lattice vertices only, without dots.
@@ -408,6 +410,7 @@ class SOMPanel(SimulationPanel):
     def _init_state(self) -> None:
         self._geometry: tuple | None = None
         self._map_drawn_at = 0.0
+        self._curves_drawn_at = 0.0
         self._error_top = 0.0
         self._curves_key: tuple | None = None
         self._data = np.zeros((0, 2))
@@ -821,16 +824,23 @@ class SOMPanel(SimulationPanel):
             self._render_space(snap, weights, winner, updated, rates)
         else:
             self._render_matrix(weights, winner)
-        # Flat out, the map's colours change little from frame to frame (and the winner
-        # changes too fast to follow): it is redrawn MAP_RATE times a second, the input
-        # space every frame.  Slower, or paused, every frame shows everything.
+        # Flat out, the map's colours and the curves change little from frame to frame
+        # (and the winner and the figures too fast to follow): the map is redrawn
+        # MAP_RATE times a second, the curves and figures CURVES_RATE times, never both
+        # on one frame (the one more overdue first), the input space every frame.
+        # Slower, or paused, every frame shows everything.
         now = time.perf_counter()
         speed = self.transport.speed
         fast = self.runner.playing and (speed == MAX_SPEED or speed > MAX_TRACE_SPEED)
-        if not fast or snap["done"] or now - self._map_drawn_at >= 1.0 / MAP_RATE:
+        map_due = now - self._map_drawn_at - 1.0 / MAP_RATE
+        curves_due = now - self._curves_drawn_at - 1.0 / CURVES_RATE
+        everything = not fast or snap["done"]
+        if everything or (map_due >= 0 and map_due >= curves_due):
             self._map_drawn_at = now
             self._render_map(snap, weights, winner, updated, rates)
-        self._render_curves(snap)
+        if everything or (curves_due >= 0 and self._map_drawn_at != now):
+            self._curves_drawn_at = now
+            self._render_curves(snap)
 
     def _render_space(self, snap, weights, winner, updated, rates) -> None:
         e = self._edges
