@@ -23,7 +23,7 @@ Bottom: the schedules α and R (planned: dashed; used: solid) and the
 quantization and topographic errors after each epoch.
 
 Everything is drawn with a handful of items created once: the lattice is one
-``PlotDataItem`` with ``connect="pairs"``, the map's cells one ``ImageItem``
+``PlotCurveItem`` with ``connect="pairs"``, the map's cells one ``ImageItem``
 (each pixel holds its unit's value through a precomputed index image), the
 cell borders one more line item, the glyphs one tiled ``ImageItem``.
 """
@@ -263,6 +263,12 @@ def glyph_layout(rows: int, cols: int, topology: str, shape: tuple[int, int],
     return (h_px, w_px), flat.reshape(len(pos), -1), rect
 
 
+def _point_count(item: QGraphicsItem) -> int:
+    """Points held by a curve, scatter or dots item."""
+    x = item.getData()[0]
+    return 0 if x is None else len(x)
+
+
 def _twin(plot: pg.PlotItem, label: str) -> pg.ViewBox:
     """A second view box on ``plot``'s right axis (a curve with another scale)."""
     box = pg.ViewBox()
@@ -315,13 +321,15 @@ class SOMPanel(SimulationPanel):
         # The data and the planned schedules change only with the parameters: Qt keeps
         # them as pixmaps instead of painting every point and dash again each frame.
         self.data_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.trace_item = pg.PlotDataItem(connect="pairs", antialias=False)
-        self.lattice_item = pg.PlotDataItem(connect="pairs")
+        # bare curves (no PlotDataItem around them): what changes every frame is set
+        # straight into the item that paints it, with no check for NaNs (there are none)
+        self.trace_item = pg.PlotCurveItem(connect="pairs", antialias=False, skipFiniteCheck=True)
+        self.lattice_item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.units_item = pg.ScatterPlotItem(pxMode=True)
         # the units that learned, one single-brush item per fade level (a scatter with
         # a brush per point costs several times more to update and paint)
         self.learning_levels = [pg.ScatterPlotItem(pxMode=True) for _ in range(FADE_LEVELS)]
-        self.pull_item = pg.PlotDataItem()
+        self.pull_item = pg.PlotCurveItem(skipFiniteCheck=True)
         self.winner_item = pg.ScatterPlotItem(pxMode=True)
         self.input_item = pg.ScatterPlotItem(pxMode=True, symbol="star")
         self.drawn_item = pg.ScatterPlotItem(pxMode=True)
@@ -411,6 +419,8 @@ class SOMPanel(SimulationPanel):
         self._geometry: tuple | None = None
         self._map_drawn_at = 0.0
         self._curves_drawn_at = 0.0
+        self._space_shown = True  # the lattice and its highlights (hidden while drawing data)
+        self._fade_brushes: list[Any] = []
         self._error_top = 0.0
         self._curves_key: tuple | None = None
         self._data = np.zeros((0, 2))
@@ -426,7 +436,6 @@ class SOMPanel(SimulationPanel):
         self._csv: tuple[np.ndarray, list[str]] | None = None
         self._dim = 2
         self._colouring_chosen = False
-        self._fade_brushes: list[Any] = []
         self._last_labels: list[str] = []
         self.last_maps: dict[str, np.ndarray] = {}
         self._map_range = ""
@@ -616,12 +625,23 @@ class SOMPanel(SimulationPanel):
         if self._drawn_points and self.draw_button.isChecked():
             pts = np.array(self._drawn_points)
             self.drawn_item.setData(pts[:, 0], pts[:, 1])
+            self.drawn_item.show()
         else:
-            self.drawn_item.setData([], [])
-        lattice_visible = not self.draw_button.isChecked() or self._dim == 2
+            self._set_points(self.drawn_item, [], [])
+        self._space_shown = not self.draw_button.isChecked() or self._dim == 2
         for item in (self.lattice_item, self.units_item, *self.learning_levels, self.winner_item,
                      self.input_item, self.pull_item, self.trace_item, self.data_item):
-            item.setVisible(lattice_visible)
+            item.setVisible(self._space_shown and _point_count(item) > 0)
+
+    def _set_points(self, item: QGraphicsItem, x: Any, y: Any, **style: Any) -> None:
+        """Give an item of the input space its points, or hide it when there are none:
+        an empty item still costs a paint, and emptying it again each frame a repaint."""
+        if len(x):
+            item.setData(x, y, **style)
+            item.setVisible(self._space_shown)
+        elif item.isVisible() or _point_count(item):
+            item.setData([], [])
+            item.hide()
 
     def _show_left(self, plot: pg.PlotItem) -> None:
         if plot is self._left_item:
@@ -843,34 +863,31 @@ class SOMPanel(SimulationPanel):
             self._render_curves(snap)
 
     def _render_space(self, snap, weights, winner, updated, rates) -> None:
-        e = self._edges
-        if len(e):
-            self.lattice_item.setData(weights[e, 0].ravel(), weights[e, 1].ravel())
-        else:
-            self.lattice_item.setData([], [])
+        ends = weights[self._edges].reshape(-1, 2)
+        self._set_points(self.lattice_item, ends[:, 0], ends[:, 1])
         if len(weights) <= MAX_UNIT_DOTS:
-            self.units_item.setData(weights[:, 0], weights[:, 1])
+            self._set_points(self.units_item, weights[:, 0], weights[:, 1])
         else:  # hundreds of dots cost more to paint than the whole lattice
-            self.units_item.setData([], [])
+            self._set_points(self.units_item, [], [])
         if updated.size and rates.size:
             top = float(rates.max()) or 1.0
             level = np.clip(np.ceil(rates / top * FADE_LEVELS).astype(int) - 1, 0,
                             FADE_LEVELS - 1)
             for k, item in enumerate(self.learning_levels):
                 units = updated[level == k]
-                item.setData(weights[units, 0], weights[units, 1])
+                self._set_points(item, weights[units, 0], weights[units, 1])
         else:
             for item in self.learning_levels:
-                item.setData([], [])
+                self._set_points(item, [], [])
         x = snap["input"]
         if winner is not None and x is not None:
             w = weights[winner]
-            self.winner_item.setData([w[0]], [w[1]])
-            self.input_item.setData([x[0]], [x[1]])
-            self.pull_item.setData([x[0], w[0]], [x[1], w[1]])
+            self._set_points(self.winner_item, [w[0]], [w[1]])
+            self._set_points(self.input_item, [x[0]], [x[1]])
+            self._set_points(self.pull_item, [x[0], w[0]], [x[1], w[1]])
         else:
             for item in (self.winner_item, self.input_item, self.pull_item):
-                item.setData([], [])
+                self._set_points(item, [], [])
         # motion trace: each unit's positions over the last frames
         # (at high speeds frames are far apart in training time: a trace would be noise)
         speed = self.transport.speed
@@ -889,12 +906,12 @@ class SOMPanel(SimulationPanel):
                 tiny = 2e-3 * max(rect.width(), rect.height())
                 seg = seg[np.abs(seg[:, 1] - seg[:, 0]).max(axis=1) > tiny]  # moved visibly
                 pts = seg.reshape(-1, 2)
-                self.trace_item.setData(pts[:, 0], pts[:, 1])
+                self._set_points(self.trace_item, pts[:, 0], pts[:, 1])
             else:
-                self.trace_item.setData([], [])
+                self._set_points(self.trace_item, [], [])
         else:
             self._trace.clear()
-            self.trace_item.setData([], [])
+            self._set_points(self.trace_item, [], [])
 
     def _render_matrix(self, weights, winner) -> None:
         w = weights.astype(np.float32)
@@ -1080,7 +1097,6 @@ class SOMPanel(SimulationPanel):
         antialiasing, which Qt's raster engine draws several times faster."""
         big = len(self._edges) > MAX_SMOOTH_EDGES
         self.lattice_item.opts["antialias"] = not big
-        self.lattice_item.curve.opts["antialias"] = not big
         width = (1.0 if self.theme.name == "normal" else 2.0) if big else self.theme.thin_width
         self.lattice_item.setPen(self.theme.pen("primary", width, alpha=1.0 if big else 0.9))
 
