@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSizeF, Qt, Signal
-from PySide6.QtGui import QTextCursor
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QLabel
 
-__all__ = ["DrawViewBox", "FittedTitle", "fit_title", "bar_edges", "warning_banner", "set_stretch"]
+__all__ = ["DrawViewBox", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "warning_banner",
+           "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
 _TRAILING = " \t—–-,:;(/"
@@ -50,6 +53,152 @@ class DrawViewBox(pg.ViewBox):
                 self.sigDrawFinished.emit()
         else:
             super().mouseDragEvent(ev, axis)
+
+
+class DotsItem(pg.GraphicsObject):
+    """Round dots of one size (in pixels) and one colour, each with its own opacity.
+
+    A cheap stand-in for a ``ScatterPlotItem`` whose points change every frame:
+    ``setData`` only stores the coordinates (no per-point records, no symbol
+    look-ups), and painting stamps one pre-rendered dot at every point with a
+    single ``QPainter.drawPixmapFragments`` call.
+    """
+
+    def __init__(self, size: float = 8.0, name: str | None = None) -> None:
+        super().__init__()
+        self._name = name
+        self._x = np.empty(0)
+        self._y = np.empty(0)
+        self._opacity = np.empty(0)
+        self._bounds = QRectF()
+        self._size = float(size)
+        self._brush = QBrush(Qt.GlobalColor.white)
+        self._pen = QPen(Qt.PenStyle.NoPen)
+        self._dot: QPixmap | None = None  # the stamp, drawn for the current device ratio
+        self._padding: tuple[float, float] | None = None  # half a dot in data units
+        self._fragments = np.zeros((0, 10))  # QPainter.PixmapFragment: ten doubles each
+
+    # -- style and data ------------------------------------------------------------------
+    def set_style(self, size: float, brush: object, pen: object = None) -> None:
+        """Dot diameter in pixels, fill (anything ``pg.mkBrush`` takes) and outline."""
+        self.prepareGeometryChange()
+        self._size = float(size)
+        self._brush = pg.mkBrush(brush)
+        self._pen = pg.mkPen(pen)
+        self._dot = None
+        self._padding = None
+        self.update()
+
+    def setData(self, x: Sequence[float], y: Sequence[float],
+                opacity: Sequence[float] | float = 1.0) -> None:
+        """The dots' centres and their opacities (0 to 1; one value for all)."""
+        self.prepareGeometryChange()
+        self._x = np.array(x, dtype=float).ravel()
+        self._y = np.array(y, dtype=float).ravel()
+        if self._x.shape != self._y.shape:
+            raise ValueError("x and y differ in length")
+        self._opacity = np.broadcast_to(np.asarray(opacity, dtype=float), self._x.shape).copy()
+        if self._x.size:
+            left, right = float(self._x.min()), float(self._x.max())
+            top, bottom = float(self._y.min()), float(self._y.max())
+            self._bounds = QRectF(left, top, right - left, bottom - top)
+        else:
+            self._bounds = QRectF()
+        self.update()
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def opacities(self) -> np.ndarray:
+        return self._opacity
+
+    def brush(self) -> QBrush:
+        return self._brush
+
+    def size(self) -> float:
+        return self._size
+
+    def implements(self, interface: str | None = None) -> bool | list[str]:
+        """A data item for pyqtgraph (the CSV export lists its points)."""
+        return ["plotData"] if interface is None else interface == "plotData"
+
+    def name(self) -> str | None:
+        return self._name
+
+    # -- geometry (for the view box and for Qt's repaint regions) -------------------------
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None) -> tuple:
+        values = self._x if ax == 0 else self._y
+        if not values.size:
+            return None, None
+        return float(values.min()), float(values.max())
+
+    def pixelPadding(self) -> float:
+        return self._size / 2 + 1
+
+    def viewTransformChanged(self) -> None:
+        self.prepareGeometryChange()
+        self._padding = None
+
+    def boundingRect(self) -> QRectF:
+        if not self._x.size:
+            return QRectF()
+        if self._padding is None:
+            px, py = self.pixelVectors()
+            pad = self.pixelPadding()
+            self._padding = (0.0, 0.0) if px is None else (px.length() * pad, py.length() * pad)
+        dx, dy = self._padding
+        return self._bounds.adjusted(-dx, -dy, dx, dy)
+
+    # -- painting ------------------------------------------------------------------------
+    def _stamp(self, ratio: float, scale: float) -> QPixmap:
+        """The dot as a pixmap for a device of this pixel ratio; ``scale`` enlarges it
+        for an export at a higher resolution than the screen's."""
+        if self._dot is None or self._dot.devicePixelRatio() != ratio or scale != 1.0:
+            size = self._size * scale
+            outline = 0.0 if self._pen.style() == Qt.PenStyle.NoPen else self._pen.widthF()
+            side = math.ceil((size + outline * scale + 2) * ratio)
+            dot = QPixmap(side, side)
+            dot.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(dot)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(self._pen)
+            pen.setWidthF(pen.widthF() * scale * ratio)
+            painter.setPen(pen)
+            painter.setBrush(self._brush)
+            radius = size * ratio / 2
+            painter.drawEllipse(QPointF(side / 2, side / 2), radius, radius)
+            painter.end()
+            dot.setDevicePixelRatio(ratio)
+            if scale != 1.0:
+                return dot  # (an export's: not kept)
+            self._dot = dot
+        return self._dot
+
+    def paint(self, painter: QPainter, *_: object) -> None:
+        count = self._x.size
+        if not count:
+            return
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        scale = 1.0 if self._exportOpts is False else self._exportOpts.get("resolutionScale", 1.0)
+        dot = self._stamp(ratio, scale)
+        if len(self._fragments) < count:
+            self._fragments = np.zeros((count, 10))
+        frags = self._fragments[:count]
+        tr = painter.transform()  # item to device; view boxes have no perspective
+        frags[:, 0] = tr.m11() * self._x + tr.m21() * self._y + tr.dx()
+        frags[:, 1] = tr.m12() * self._x + tr.m22() * self._y + tr.dy()
+        np.clip(frags[:, :2], -2.0 ** 30, 2.0 ** 30, out=frags[:, :2])
+        frags[:, 2:4] = 0.0
+        frags[:, 4] = dot.width()
+        frags[:, 5] = dot.height()
+        frags[:, 6:8] = 1.0 / ratio
+        frags[:, 8] = 0.0
+        frags[:, 9] = self._opacity
+        painter.save()
+        painter.resetTransform()
+        first = shiboken6.wrapInstance(self._fragments.ctypes.data, QPainter.PixmapFragment)
+        painter.drawPixmapFragments(first, count, dot)
+        painter.restore()
 
 
 class FittedTitle(pg.LabelItem):

@@ -70,7 +70,7 @@ from mechgui.engine.som import (
 from ..panel import SimulationPanel
 from ..runner import MAX_SPEED
 from ..theme import Theme
-from ..widgets import DrawViewBox, set_stretch
+from ..widgets import DotsItem, DrawViewBox, set_stretch
 
 #: Redraws of the map, and of the curves and figures, per second while the engine runs
 #: fast (on different frames; every frame when slower).
@@ -326,15 +326,15 @@ class SOMPanel(SimulationPanel):
         self.trace_item = pg.PlotCurveItem(connect="pairs", antialias=False, skipFiniteCheck=True)
         self.lattice_item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.units_item = pg.ScatterPlotItem(pxMode=True)
-        # the units that learned, one single-brush item per fade level (a scatter with
-        # a brush per point costs several times more to update and paint)
-        self.learning_levels = [pg.ScatterPlotItem(pxMode=True) for _ in range(FADE_LEVELS)]
+        # the units that learned, each as opaque as its fade level: one stamp per unit
+        # (a scatter item costs several times more to update and to paint)
+        self.learning_item = DotsItem()
         self.pull_item = pg.PlotCurveItem(skipFiniteCheck=True)
         self.winner_item = pg.ScatterPlotItem(pxMode=True)
         self.input_item = pg.ScatterPlotItem(pxMode=True, symbol="star")
         self.drawn_item = pg.ScatterPlotItem(pxMode=True)
         for item in (self.data_item, self.trace_item, self.lattice_item, self.units_item,
-                     *self.learning_levels, self.pull_item, self.winner_item, self.input_item,
+                     self.learning_item, self.pull_item, self.winner_item, self.input_item,
                      self.drawn_item):
             self.space_plot.addItem(item)
         self.space_box.sigDraw.connect(self._draw_point)
@@ -420,7 +420,6 @@ class SOMPanel(SimulationPanel):
         self._map_drawn_at = 0.0
         self._curves_drawn_at = 0.0
         self._space_shown = True  # the lattice and its highlights (hidden while drawing data)
-        self._fade_brushes: list[Any] = []
         self._error_top = 0.0
         self._curves_key: tuple | None = None
         self._data = np.zeros((0, 2))
@@ -629,7 +628,7 @@ class SOMPanel(SimulationPanel):
         else:
             self._set_points(self.drawn_item, [], [])
         self._space_shown = not self.draw_button.isChecked() or self._dim == 2
-        for item in (self.lattice_item, self.units_item, *self.learning_levels, self.winner_item,
+        for item in (self.lattice_item, self.units_item, self.learning_item, self.winner_item,
                      self.input_item, self.pull_item, self.trace_item, self.data_item):
             item.setVisible(self._space_shown and _point_count(item) > 0)
 
@@ -812,15 +811,9 @@ class SOMPanel(SimulationPanel):
 
     def learning_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The highlighted units as drawn: (n, 2) positions and their opacities."""
-        pos, alpha = [], []
-        for item in self.learning_levels:
-            x, y = item.getData()
-            if x is not None and len(x):
-                pos.append(np.column_stack([x, y]))
-                alpha.append(np.full(len(x), item.opts["brush"].color().alphaF()))
-        if not pos:
-            return np.empty((0, 2)), np.empty(0)
-        return np.vstack(pos), np.concatenate(alpha)
+        x, y = self.learning_item.getData()
+        alpha = self.learning_item.opacities() * self.learning_item.brush().color().alphaF()
+        return np.column_stack([x, y]), alpha
 
     def restart(self) -> None:
         self._trace.clear()
@@ -871,14 +864,13 @@ class SOMPanel(SimulationPanel):
             self._set_points(self.units_item, [], [])
         if updated.size and rates.size:
             top = float(rates.max()) or 1.0
-            level = np.clip(np.ceil(rates / top * FADE_LEVELS).astype(int) - 1, 0,
-                            FADE_LEVELS - 1)
-            for k, item in enumerate(self.learning_levels):
-                units = updated[level == k]
-                self._set_points(item, weights[units, 0], weights[units, 1])
+            level = np.clip(np.ceil(rates / top * FADE_LEVELS) - 1, 0, FADE_LEVELS - 1)
+            order = np.argsort(level, kind="stable")  # the most opaque drawn last, on top
+            units = updated[order]
+            self._set_points(self.learning_item, weights[units, 0], weights[units, 1],
+                             opacity=(level[order] + 1) / FADE_LEVELS * 0.9)
         else:
-            for item in self.learning_levels:
-                self._set_points(item, [], [])
+            self._set_points(self.learning_item, [], [])
         x = snap["input"]
         if winner is not None and x is not None:
             w = weights[winner]
@@ -1112,12 +1104,8 @@ class SOMPanel(SimulationPanel):
         self.units_item.setPen(None)
         self.units_item.setBrush(theme.brush("primary"))
         self.units_item.setSize(theme.symbol_size * 0.6)
-        self._fade_brushes = [theme.brush("winner", (k + 1) / FADE_LEVELS * 0.9)
-                              for k in range(FADE_LEVELS)]
-        for brush, item in zip(self._fade_brushes, self.learning_levels):
-            item.setPen(None)
-            item.setBrush(brush)
-            item.setSize(theme.symbol_size * 1.1)
+        # (each unit's opacity is its fade level's, set with its position)
+        self.learning_item.set_style(theme.symbol_size * 1.1, theme.brush("winner"))
         self.winner_item.setPen(pg.mkPen(theme.foreground, width=1.5 if not lecture else 3))
         self.winner_item.setBrush(theme.brush("winner"))
         self.winner_item.setSize(theme.symbol_size * 2)

@@ -1,0 +1,51 @@
+"""Shared plot pieces: the dots item (one pre-rendered dot stamped per point)."""
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from pyqtgraph.exporters import CSVExporter
+
+from mechgui.app.widgets import DotsItem
+
+pytestmark = pytest.mark.gui
+
+
+def test_dots_are_drawn_where_they_are_as_opaque_as_asked(qtbot, tmp_path):
+    plot = pg.PlotWidget(background="w")
+    qtbot.addWidget(plot)
+    plot.resize(300, 300)
+    dots = DotsItem(name="dots")
+    dots.set_style(12, pg.mkBrush(255, 0, 0))
+    plot.addItem(dots)
+    plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    plot.getPlotItem().hideAxis("left")
+    plot.getPlotItem().hideAxis("bottom")
+    dots.setData([2.0, 8.0], [2.0, 8.0], opacity=[1.0, 0.5])
+    x, y = dots.getData()
+    np.testing.assert_array_equal(np.column_stack([x, y]), [[2, 2], [8, 8]])
+    np.testing.assert_array_equal(dots.opacities(), [1.0, 0.5])
+    plot.show()
+    qtbot.waitExposed(plot)
+
+    image = plot.grab().toImage()
+    view = plot.getPlotItem().getViewBox()
+
+    def colour_at(px: float, py: float) -> tuple[int, int, int]:
+        pos = plot.mapFromScene(view.mapViewToScene(pg.Point(px, py)))
+        c = image.pixelColor(pos.x(), pos.y())
+        return c.red(), c.green(), c.blue()
+
+    assert colour_at(2, 2) == (255, 0, 0)  # opaque red on white
+    r, g, b = colour_at(8, 8)
+    assert r == 255 and 110 <= g <= 145 and g == b  # half-transparent red: pink
+    assert colour_at(5, 5) == (255, 255, 255)  # nothing between them
+    # the bounds include half a dot around the points (Qt repaints within them)
+    rect = dots.boundingRect()
+    assert rect.left() < 2 and rect.right() > 8
+    # the CSV export lists the points, as for pyqtgraph's own data items
+    CSVExporter(plot.getPlotItem()).export(str(tmp_path / "dots.csv"))
+    lines = (tmp_path / "dots.csv").read_text().splitlines()
+    assert lines[0] == "dots_x,dots_y" and len(lines) == 3
+    # no points: nothing to paint, and empty bounds
+    dots.setData([], [])
+    assert dots.boundingRect().isEmpty()
