@@ -1091,6 +1091,7 @@ class SOMPanel(SimulationPanel):
         antialiasing, which Qt's raster engine draws several times faster."""
         big = len(self._edges) > MAX_SMOOTH_EDGES
         self.lattice_item.opts["antialias"] = not big
+        self.lattice_item.setSegmentedLineMode("on" if big else "auto")
         width = (1.0 if self.theme.name == "normal" else 2.0) if big else self.theme.thin_width
         self.lattice_item.setPen(self.theme.pen("primary", width, alpha=1.0 if big else 0.9))
 
