@@ -301,6 +301,11 @@ class SOMPanel(SimulationPanel):
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
         self.graphics = pg.GraphicsLayoutWidget()
+        # Each frame repaints one rectangle around everything that changed: Qt then clips
+        # to a rectangle instead of to a region of dozens of bands (the lattice's lines
+        # are rasterised much faster), and what it repaints more is cached or cheap.
+        self.graphics.setViewportUpdateMode(
+            pg.QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         col.addWidget(self.graphics, 1)
         self.info_label = QLabel(" ")
         self.info_label.setObjectName("som-info")
