@@ -42,7 +42,8 @@ def _xy(item):
 
 
 def _scatter(item):
-    return np.column_stack([item.data["x"], item.data["y"]])
+    x, y = item.getData()
+    return np.column_stack([x, y])
 
 
 def test_geometry_helpers():

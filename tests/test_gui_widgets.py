@@ -49,3 +49,14 @@ def test_dots_are_drawn_where_they_are_as_opaque_as_asked(qtbot, tmp_path):
     # no points: nothing to paint, and empty bounds
     dots.setData([], [])
     assert dots.boundingRect().isEmpty()
+    # another symbol, with an outline: a blue star ringed in black
+    star = DotsItem(symbol="star")
+    star.set_style(30, pg.mkBrush(0, 0, 255), pg.mkPen(0, 0, 0, width=2))
+    plot.addItem(star)
+    star.setData([5.0], [5.0])
+    qtbot.wait(20)
+    image = plot.grab().toImage()
+    assert colour_at(5, 5) == (0, 0, 255)
+    row = [colour_at(5 + dx / 10, 5) for dx in range(0, 40)]  # from the centre rightwards
+    assert any(max(c) < 90 for c in row)  # crosses the outline
+    assert row[-1] == (255, 255, 255)

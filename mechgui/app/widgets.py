@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, Signal
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QLabel
 
@@ -56,17 +57,19 @@ class DrawViewBox(pg.ViewBox):
 
 
 class DotsItem(pg.GraphicsObject):
-    """Round dots of one size (in pixels) and one colour, each with its own opacity.
+    """Dots of one size (in pixels), colour and symbol, each with its own opacity.
 
     A cheap stand-in for a ``ScatterPlotItem`` whose points change every frame:
     ``setData`` only stores the coordinates (no per-point records, no symbol
     look-ups), and painting stamps one pre-rendered dot at every point with a
-    single ``QPainter.drawPixmapFragments`` call.
+    single ``QPainter.drawPixmapFragments`` call.  ``symbol`` is one of
+    pyqtgraph's symbol names (``"o"``: round, ``"star"``, ``"s"``, …).
     """
 
-    def __init__(self, size: float = 8.0, name: str | None = None) -> None:
+    def __init__(self, size: float = 8.0, name: str | None = None, symbol: str = "o") -> None:
         super().__init__()
         self._name = name
+        self._symbol = Symbols[symbol]  # a path in the unit square around the origin
         self._x = np.empty(0)
         self._y = np.empty(0)
         self._opacity = np.empty(0)
@@ -162,11 +165,13 @@ class DotsItem(pg.GraphicsObject):
             painter = QPainter(dot)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             pen = QPen(self._pen)
+            pen.setCosmetic(True)  # (its width in pixels, not scaled with the symbol)
             pen.setWidthF(pen.widthF() * scale * ratio)
             painter.setPen(pen)
             painter.setBrush(self._brush)
-            radius = size * ratio / 2
-            painter.drawEllipse(QPointF(side / 2, side / 2), radius, radius)
+            painter.translate(side / 2, side / 2)
+            painter.scale(size * ratio, size * ratio)  # the symbols fit the unit square
+            painter.drawPath(self._symbol)
             painter.end()
             dot.setDevicePixelRatio(ratio)
             if scale != 1.0:

@@ -332,11 +332,12 @@ class SOMPanel(SimulationPanel):
         self.lattice_item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
         self.units_item = pg.ScatterPlotItem(pxMode=True)
         # the units that learned, each as opaque as its fade level: one stamp per unit
-        # (a scatter item costs several times more to update and to paint)
+        # (a scatter item costs several times more to update and to paint); the winner
+        # and the input too
         self.learning_item = DotsItem()
         self.pull_item = pg.PlotCurveItem(skipFiniteCheck=True)
-        self.winner_item = pg.ScatterPlotItem(pxMode=True)
-        self.input_item = pg.ScatterPlotItem(pxMode=True, symbol="star")
+        self.winner_item = DotsItem()
+        self.input_item = DotsItem(symbol="star")
         self.drawn_item = pg.ScatterPlotItem(pxMode=True)
         for item in (self.data_item, self.trace_item, self.lattice_item, self.units_item,
                      self.learning_item, self.pull_item, self.winner_item, self.input_item,
@@ -1114,12 +1115,10 @@ class SOMPanel(SimulationPanel):
         self.units_item.setSize(theme.symbol_size * 0.6)
         # (each unit's opacity is its fade level's, set with its position)
         self.learning_item.set_style(theme.symbol_size * 1.1, theme.brush("winner"))
-        self.winner_item.setPen(pg.mkPen(theme.foreground, width=1.5 if not lecture else 3))
-        self.winner_item.setBrush(theme.brush("winner"))
-        self.winner_item.setSize(theme.symbol_size * 2)
-        self.input_item.setPen(pg.mkPen(theme.foreground, width=1 if not lecture else 2))
-        self.input_item.setBrush(theme.brush("input"))
-        self.input_item.setSize(theme.symbol_size * 2.6)
+        self.winner_item.set_style(theme.symbol_size * 2, theme.brush("winner"),
+                                   pg.mkPen(theme.foreground, width=1.5 if not lecture else 3))
+        self.input_item.set_style(theme.symbol_size * 2.6, theme.brush("input"),
+                                  pg.mkPen(theme.foreground, width=1 if not lecture else 2))
         self.pull_item.setPen(theme.pen("input", theme.thin_width, style=Qt.PenStyle.DashLine))
         self.trace_item.setPen(theme.pen("secondary", theme.thin_width, alpha=0.55))
         self.drawn_item.setPen(pg.mkPen(theme.foreground, width=1))
