@@ -139,6 +139,34 @@ def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):
     assert "winner J = " in panel.info_label.text()
 
 
+def test_pausing_at_full_speed_shows_everything_of_the_last_step(qtbot, panel):
+    """Flat out the map and the curves are redrawn only a few times a second; the frame
+    shown on pause is whole: lattice, highlights, map, curves and figures."""
+    panel.load_preset("square-hexagonal")
+    assert panel.submit_params(rows=20, cols=20, epochs=10_000)
+    panel.set_speed(0)
+    _wait(qtbot, panel, lambda s: s["rows"] == 20)
+    panel.play()
+    _wait(qtbot, panel, lambda s: s["epoch"] >= 5, timeout=15000)
+    panel.pause()
+    qtbot.waitUntil(lambda: not panel.runner.playing)
+    qtbot.wait(200)  # the frame published on pausing
+    snap = panel.snapshot
+    assert not snap["done"] and snap is panel.runner.last_snapshot
+    w = np.asarray(snap["weights"])
+    edges = lattice_edges(20, 20, "hexagonal")
+    np.testing.assert_array_equal(_xy(panel.lattice_item), w[edges].reshape(-1, 2))
+    np.testing.assert_array_equal(_scatter(panel.winner_item), w[[snap["winner"]]])
+    np.testing.assert_allclose(panel.last_maps["u_matrix"], u_matrix(w, 20, 20, "hexagonal"))
+    centre = grid_positions(20, 20, "hexagonal")[snap["winner"]]
+    np.testing.assert_allclose(_xy(panel.map_winner)[:-1].mean(axis=0), centre, atol=1e-9)
+    np.testing.assert_array_equal(panel.alpha_curve.getData()[1], snap["history_learning_rate"])
+    np.testing.assert_array_equal(panel.qe_curve.getData()[1][1:],
+                                  snap["history_quantization_error"])
+    assert f"epoch {int(snap['epoch']) + 1} of 10000" in panel.info_label.text()
+    assert f"winner J = {int(snap['winner']) + 1} " in panel.info_label.text()
+
+
 def test_map_colourings_follow_the_weights(qtbot, panel):
     panel.load_preset("square-10x10")
     panel.set_speed(0)
