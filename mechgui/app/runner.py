@@ -348,10 +348,10 @@ class EngineWorker(QObject):
             got = self.sim.step(want)
             taken += got
             elapsed = time.perf_counter() - t0
-            # Grow or shrink the chunk so one call takes about a millisecond, or about
-            # 5 ms for steps outside the interpreter lock: each call ends by taking the
+            # Grow or shrink the chunk so one call takes about a millisecond, or 4 to
+            # 16 ms for steps outside the interpreter lock: each call ends by taking the
             # lock back, which can mean waiting for the GUI thread to let go of it.
-            low, high = (0.0025, 0.01) if self.steps_release_gil else (0.0005, 0.004)
+            low, high = (0.004, 0.016) if self.steps_release_gil else (0.0005, 0.004)
             if elapsed < low and self._chunk < 1 << 16:
                 self._chunk *= 2
             elif elapsed > high and self._chunk > 1:

@@ -245,6 +245,11 @@ class GANPanel(SimulationPanel):
 
         # 2-D page -------------------------------------------------------------------
         self.graphics_2d = pg.GraphicsLayoutWidget()
+        # Each frame repaints one rectangle around what changed (the whole plane): Qt then
+        # clips the noise grid's and the arrows' lines to a rectangle, not to a region of
+        # many bands, which rasterises them much faster.
+        self.graphics_2d.setViewportUpdateMode(
+            pg.QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.draw_box_2d = DrawViewBox()
         self.draw_box_2d.drawing_enabled = False
         self.plane = self.add_plot(self.graphics_2d, "Real and generated samples over D(x)",
@@ -254,6 +259,9 @@ class GANPanel(SimulationPanel):
         self.heat_item = pg.ImageItem(axisOrder="row-major")
         self.heat_item.setLookupTable(_LUT)
         self.heat_item.setZValue(-10)
+        # D's map changes at most 10 times a second: Qt keeps it as a pixmap in between
+        # instead of scaling the image onto the view for every frame
+        self.heat_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.real_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="real")
         # the frames' real batch is fixed: Qt keeps it as a pixmap between frames
         self.real_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
