@@ -6,6 +6,7 @@ thread running, a window open, an exception in an engine thread, or an error
 while drawing a snapshot.
 """
 
+import gc
 import os
 import sys
 import tempfile
@@ -29,17 +30,20 @@ def window(qtbot):
 
 
 def _shown_windows(app) -> list:
-    """The top-level widgets still shown.  One whose C++ object is deleted while they
-    are listed (its Python owner freed by the garbage collector meanwhile) is not an
-    open window: it is skipped instead of failing the test that happens to run then."""
-    shown = []
-    for widget in app.topLevelWidgets():
-        try:
-            if widget.isVisible():
-                shown.append(widget)
-        except RuntimeError:  # "Internal C++ object ... already deleted"
-            continue
-    return shown
+    """The top-level widgets still shown.
+
+    The garbage collector is off while they are listed: otherwise a collection (set
+    off by any allocation, on any thread) can free the Python owner of a parentless
+    widget in the list, such as a pyqtgraph menu, and delete its C++ object between
+    the listing and the look at it (a use after free: 'already deleted', or a crash).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [widget for widget in app.topLevelWidgets() if widget.isVisible()]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @pytest.fixture(autouse=True)
