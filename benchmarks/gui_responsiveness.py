@@ -30,7 +30,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyq
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
-from mechgui.app.launch import settle_heap  # noqa: E402
+from mechgui.app.launch import GuiThreadCollector, settle_heap  # noqa: E402
 from mechgui.app.runner import MAX_SPEED  # noqa: E402
 from mechgui.engine import create, load_preset, model_class  # noqa: E402
 
@@ -83,6 +83,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     window.resize(*size)
     window.show()
     settle_heap()  # as the app does after start-up
+    collector = GuiThreadCollector(window)
     panel = window.show_tab(tab)
     if preset:
         panel.load_preset(preset)
@@ -133,6 +134,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     steps = restarts[0] + panel.snapshot["step"] - step0
     frames = panel.frames_drawn - frames0
     params = panel.form.params
+    collector.stop()
     window.close()
     app.processEvents()
     return {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,

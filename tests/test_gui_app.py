@@ -400,3 +400,42 @@ def test_switching_presets_while_running_stops_the_run_and_loads_the_example(win
                     and panel.snapshot["activations"].size == 4)
     np.testing.assert_array_equal(panel.drawn_activations(), [0.2, 0.4, 0.6, 0.8])
     assert panel.transport.play_button.text().endswith("Play")
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """With the app's collector, a cycle dropped on the engine thread is freed by the GUI
+    thread (freeing a Qt object off the GUI thread is not allowed)."""
+    import gc
+    import threading
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from mechgui.app.launch import GuiThreadCollector
+
+    freed_on: list[int] = []
+    kept: list[list] = []
+    parent = QObject()
+    collector = GuiThreadCollector(parent, interval_ms=20)
+    try:
+        assert not gc.isenabled()
+
+        def drop_a_cycle() -> None:
+            class Node:
+                pass
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            weakref.finalize(a, lambda: freed_on.append(threading.get_ident()))
+            # enough new objects to set off a collection (none, the collector being off)
+            kept.extend([] for _ in range(3 * gc.get_threshold()[0]))
+
+        worker = threading.Thread(target=drop_a_cycle)
+        worker.start()
+        worker.join()
+        assert freed_on == []          # the worker's allocations collected nothing
+        qtbot.waitUntil(lambda: bool(freed_on), timeout=2000)
+        assert freed_on == [threading.get_ident()]
+    finally:
+        collector.stop()
+        parent.deleteLater()
+    assert gc.isenabled()

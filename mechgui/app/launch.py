@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
 from mechgui.engine import ParameterError, load_preset
@@ -16,7 +16,7 @@ from mechgui.engine import ParameterError, load_preset
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED
 
-__all__ = ["launch", "settle_heap"]
+__all__ = ["launch", "settle_heap", "GuiThreadCollector"]
 
 #: How long --screenshot waits for the engine before giving up (seconds).
 SCREENSHOT_TIMEOUT = 300.0
@@ -30,6 +30,38 @@ def settle_heap() -> None:
     was made since and cannot pause the window for tens of milliseconds."""
     gc.collect()
     gc.freeze()
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector, run on the GUI thread only.
+
+    An automatic collection runs on whichever thread happens to allocate: on the
+    engine thread it could free a widget or a plot item that became garbage (a
+    pyqtgraph menu, an item a panel replaced) and delete its Qt object off the GUI
+    thread, which Qt does not allow.  This switches the automatic collector off and
+    does its work from a timer on the GUI thread, by the collector's own thresholds.
+    :meth:`stop` switches the automatic collector back on.
+    """
+
+    def __init__(self, parent: QObject, interval_ms: int = 200) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(interval_ms)
+        gc.disable()
+
+    @Slot()
+    def collect(self) -> None:
+        """The collection the automatic collector would have made by now, if any."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] < thresholds[0]:
+            return
+        generation = 2 if counts[2] >= thresholds[2] else 1 if counts[1] >= thresholds[1] else 0
+        gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
 
 
 def _saved_tab() -> str:
@@ -69,6 +101,7 @@ def launch(args: argparse.Namespace) -> int:
         panel.load_preset(args.preset)
     window.show()
     settle_heap()
+    GuiThreadCollector(app)
     if args.steps:
         panel.set_speed(MAX_SPEED)
         panel.run_steps(args.steps)
