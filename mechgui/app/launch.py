@@ -39,11 +39,18 @@ class GuiThreadCollector(QObject):
     engine thread it could free a widget or a plot item that became garbage (a
     pyqtgraph menu, an item a panel replaced) and delete its Qt object off the GUI
     thread, which Qt does not allow.  This switches the automatic collector off and
-    does its work from a timer on the GUI thread, by the collector's own thresholds.
-    :meth:`stop` switches the automatic collector back on.
+    does its work from a timer on the GUI thread, by the collector's thresholds.
+    A full collection (or the first after a burst of new objects, such as a tab
+    importing torch) ends with :func:`gc.freeze`, as :func:`settle_heap` does at
+    start-up: what survived it is long-lived, and later full collections, which
+    hold the GUI thread, then scan only what came since.  :meth:`stop` switches the
+    automatic collector back on.
     """
 
-    def __init__(self, parent: QObject, interval_ms: int = 200) -> None:
+    #: New objects since the last collection that count as a burst, not a frame's worth.
+    BURST = 50_000
+
+    def __init__(self, parent: QObject, interval_ms: int = 20) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.collect)
@@ -56,8 +63,10 @@ class GuiThreadCollector(QObject):
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] < thresholds[0]:
             return
-        generation = 2 if counts[2] >= thresholds[2] else 1 if counts[1] >= thresholds[1] else 0
-        gc.collect(generation)
+        if counts[0] >= self.BURST or counts[2] >= thresholds[2]:
+            settle_heap()
+        else:
+            gc.collect(1 if counts[1] >= thresholds[1] else 0)
 
     def stop(self) -> None:
         self._timer.stop()
