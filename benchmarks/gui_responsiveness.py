@@ -30,7 +30,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyq
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
-from mechgui.app.launch import GuiThreadCollector, settle_heap  # noqa: E402
+from mechgui.app.launch import SWITCH_INTERVAL, GuiThreadCollector, settle_heap  # noqa: E402
 from mechgui.app.runner import MAX_SPEED  # noqa: E402
 from mechgui.engine import create, load_preset, model_class  # noqa: E402
 
@@ -84,6 +84,8 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     window.show()
     settle_heap()  # as the app does after start-up
     collector = GuiThreadCollector(window)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     panel = window.show_tab(tab)
     if preset:
         panel.load_preset(preset)
@@ -135,6 +137,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     frames = panel.frames_drawn - frames0
     params = panel.form.params
     collector.stop()
+    sys.setswitchinterval(switch_interval)
     window.close()
     app.processEvents()
     return {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,

@@ -16,8 +16,13 @@ from mechgui.engine import ParameterError, load_preset
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED
 
-__all__ = ["launch", "settle_heap", "GuiThreadCollector"]
+__all__ = ["launch", "settle_heap", "GuiThreadCollector", "SWITCH_INTERVAL"]
 
+#: Seconds a thread may hold Python's interpreter lock while another waits for it
+#: (Python's default is 5 ms).  An engine whose steps run outside the lock takes it
+#: back after each call; with 1 ms it waits less behind the GUI thread's drawing code
+#: (the GAN's training beside the window measured about a quarter faster).
+SWITCH_INTERVAL = 0.001
 #: How long --screenshot waits for the engine before giving up (seconds).
 SCREENSHOT_TIMEOUT = 300.0
 #: The window must have drawn no new frame for this long before the picture is taken.
@@ -111,6 +116,7 @@ def launch(args: argparse.Namespace) -> int:
     window.show()
     settle_heap()
     GuiThreadCollector(app)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     if args.steps:
         panel.set_speed(MAX_SPEED)
         panel.run_steps(args.steps)
