@@ -46,12 +46,25 @@ def _shown_windows(app) -> list:
             gc.enable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp):
+    """As in the app, Python's garbage collector runs on the GUI thread only: an
+    automatic collection on an engine thread could free a Qt object there (a widget
+    or plot item of an earlier test) and deadlock with the GUI thread or crash."""
+    from mechgui.app.launch import GuiThreadCollector
+
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
 @pytest.fixture(autouse=True)
-def qt_leftovers(request):
+def qt_leftovers(request, gui_thread_collector):
     """Fail a test that leaves threads, windows or swallowed errors behind."""
     runner_module = sys.modules.get("mechgui.app.runner")
     before = set(map(id, runner_module.all_runners())) if runner_module else set()
     yield
+    gui_thread_collector.collect()  # tests without an event loop collect here
     runner_module = sys.modules.get("mechgui.app.runner")
     if runner_module is None:
         return

@@ -415,6 +415,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
 
     freed_on: list[int] = []
     kept: list[list] = []
+    collecting_before = gc.isenabled()
     parent = QObject()
     collector = GuiThreadCollector(parent, interval_ms=20)
     try:
@@ -438,4 +439,4 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
     finally:
         collector.stop()
         parent.deleteLater()
-    assert gc.isenabled()
+    assert gc.isenabled() == collecting_before

@@ -60,6 +60,7 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.collect)
         self._timer.start(interval_ms)
+        self._was_enabled = gc.isenabled()
         gc.disable()
 
     @Slot()
@@ -74,8 +75,10 @@ class GuiThreadCollector(QObject):
             gc.collect(1 if counts[1] >= thresholds[1] else 0)
 
     def stop(self) -> None:
+        """Stop collecting; the automatic collector is as it was before this one started."""
         self._timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()
 
 
 def _saved_tab() -> str:
