@@ -29,7 +29,7 @@ import torch
 from torch import Tensor
 
 __all__ = ["Net", "Optimiser", "BatchColumns", "Pools", "train", "d_update", "g_update",
-           "g_loss_and_grad", "compiled", "ACTIVATION_CODES", "LOSS_CODES", "NEED_REAL",
+           "g_loss_and_grad", "record_accuracy", "joined", "compiled", "ACTIVATION_CODES", "LOSS_CODES", "NEED_REAL",
            "NEED_NOISE", "FAILED_D", "FAILED_G", "FINISHED"]
 
 ACTIVATION_CODES = {"relu": 0, "leaky-relu": 1, "tanh": 2, "elu": 3, "sigmoid": 4}
@@ -164,10 +164,17 @@ def _optimiser_step(opt: Optimiser) -> None:
         torch._foreach_add_(opt.params, opt.grads, alpha=-opt.lr)
 
 
-def _joined(x: Tensor, c: Optional[Tensor]) -> Tensor:
+def joined(x: Tensor, c: Optional[Tensor]) -> Tensor:
+    """A network's input: the samples x, beside the cGAN's conditions c if there are any."""
     if c is None:
         return x
     return torch.cat([x, c], 1)
+
+
+def record_accuracy(cols: BatchColumns, above: Tensor, last: Tensor) -> None:
+    """``last[1:3]`` = D's accuracy on the real rows and the share of fakes it called real,
+    from D's outputs less its threshold: (1/n)·(row sums of above > 0) over the two halves."""
+    torch.mm(cols.halves_over_n, torch.heaviside(above, cols.zero), out=last[1:3].view(2, 1))
 
 
 def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns, real: Tensor,
@@ -182,12 +189,12 @@ def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns
     (Minimax, non-saturating and least-squares losses; WGAN-GP needs autograd.)
     """
     n = cols.n
-    fake = _forward(gen, _joined(z, c), activation, [])
+    fake = _forward(gen, joined(z, c), activation, [])
     c2: Optional[Tensor] = None
     if c is not None:
         c2 = torch.cat([c, c])
     acts: List[Tensor] = []
-    out = _forward(disc, _joined(torch.cat([real, fake]), c2), activation, acts)
+    out = _forward(disc, joined(torch.cat([real, fake]), c2), activation, acts)
     logit = loss_kind != 2
     if logit:
         loss = torch.nn.functional.softplus(out * cols.sign).sum().div_(n)
@@ -202,8 +209,7 @@ def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns
         return False
     if not logit:   # D says "real" above ½ (least squares) or a logit above 0
         out = out - 0.5
-    # the two shares = (1/n)·(row sums of out > threshold) over the two halves
-    torch.mm(cols.halves_over_n, torch.heaviside(out, cols.zero), out=last[1:3].view(2, 1))
+    record_accuracy(cols, out, last)
     if opt_d is not None:
         _optimiser_step(opt_d)
     last[0:1].copy_(disc.loss_slot)
@@ -229,9 +235,9 @@ def g_update(gen: Net, disc: Net, opt_g: Optional[Optimiser], c: Optional[Tensor
     ``last[3]`` gets L_G.  Without ``opt_g`` the gradients are left in G's ``.grad``.
     """
     g_acts: List[Tensor] = []
-    fake = _forward(gen, _joined(z, c), activation, g_acts)
+    fake = _forward(gen, joined(z, c), activation, g_acts)
     d_acts: List[Tensor] = []
-    out = _forward(disc, _joined(fake, c), activation, d_acts)
+    out = _forward(disc, joined(fake, c), activation, d_acts)
     loss, d_out = g_loss_and_grad(out, loss_kind)
     d_x = _backward(disc, d_out, d_acts, activation, False, True)
     if c is not None:

@@ -393,8 +393,6 @@ class GAN(Simulation):
         # [loss_d, accuracy_real, share of fakes called real, loss_g] of the last finite updates,
         # kept as a tensor (no per-step conversion); per-step rows wait in _rows until a frame.
         self._last = torch.full((4,), math.nan, device=self.device)
-        self._last_loss_d, self._last_loss_g = self._last[0:1], self._last[3:4]
-        self._last_shares = self._last[1:3].view(2, 1)
         self._batch_columns: compiled.BatchColumns | None = None
         self._rows = torch.empty(HISTORY_FLUSH, 4, device=self.device)
         self._row_steps: list[int] = []
@@ -485,11 +483,9 @@ class GAN(Simulation):
     def _from_net(self, x: torch.Tensor) -> torch.Tensor:
         return x * self._scale + self._shift
 
-    def _g_in(self, z: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
-        return z if c is None else torch.cat([z, c], dim=1)
-
-    def _d_in(self, x: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
-        return x if c is None else torch.cat([x, c], dim=1)
+    # G's input (noise z) and D's (samples x), each beside the cGAN's conditions c if any.
+    _g_in = staticmethod(compiled.joined)
+    _d_in = staticmethod(compiled.joined)
 
     def _refill_real(self, n: int) -> None:
         """A fresh pool of real samples (network coordinates) and, for the cGAN, conditions."""
@@ -610,11 +606,10 @@ class GAN(Simulation):
         out = out.detach()
         if not fd.finite(loss.detach()):
             return False
-        out = out - self._threshold(out[:n], out[n:])
-        cols = self._columns(n)
-        torch.mm(cols.halves_over_n, torch.heaviside(out, cols.zero), out=self._last_shares)
+        compiled.record_accuracy(self._columns(n), out - self._threshold(out[:n], out[n:]),
+                                 self._last)
         _optimizer_step(self.opt_d)
-        self._last_loss_d.copy_(fd.loss_slot)
+        self._last[0:1].copy_(fd.loss_slot)
         return True
 
     def _g_update(self) -> bool:
