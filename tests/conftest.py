@@ -6,7 +6,6 @@ thread running, a window open, an exception in an engine thread, or an error
 while drawing a snapshot.
 """
 
-import gc
 import os
 import sys
 import tempfile
@@ -30,20 +29,9 @@ def window(qtbot):
 
 
 def _shown_windows(app) -> list:
-    """The top-level widgets still shown.
-
-    The garbage collector is off while they are listed: otherwise a collection (set
-    off by any allocation, on any thread) can free the Python owner of a parentless
-    widget in the list, such as a pyqtgraph menu, and delete its C++ object between
-    the listing and the look at it (a use after free: 'already deleted', or a crash).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return [widget for widget in app.topLevelWidgets() if widget.isVisible()]
-    finally:
-        if collecting:
-            gc.enable()
+    """The top-level widgets still shown.  (No collection can free one of them while
+    they are listed: the session's collector runs only from the GUI thread's timer.)"""
+    return [widget for widget in app.topLevelWidgets() if widget.isVisible()]
 
 
 @pytest.fixture(scope="session", autouse=True)
