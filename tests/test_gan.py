@@ -289,12 +289,23 @@ def test_snapshot_gradient_arrows_equal_autograd(loss, dataset):
     dict(dataset="ring-8", loss="non-saturating", k=2),
     dict(dataset="rosenbrock", loss="least-squares", optimizer="sgd"),
     dict(dataset="gaussian-1d", loss="minimax", noise_dim=1, activation="leaky-relu")])
-def test_whole_iterations_equal_passes_one_by_one(passes, settings):
+def test_whole_iterations_equal_passes_one_by_one(passes, settings, monkeypatch):
     """train() (pools refilled mid-run, a checkpoint, the history buffer flushed) gives
     what the passes called one by one give, to the bit."""
+    from mechgui.engine.gan import engine as gan_engine
+    monkeypatch.setattr(gan_engine, "POOL_ROWS", 4096)  # refills every few dozen iterations
+    refills = []
+    refill_noise = GAN._refill_noise
+
+    def counted_refill(self, n):
+        refills.append(n)
+        refill_noise(self, n)
+
+    monkeypatch.setattr(GAN, "_refill_noise", counted_refill)
     whole = create("gan", seed=6, **{**SMALL, **settings})
     by_passes = create("gan", seed=6, **{**SMALL, **settings})
     assert whole.step(300) == 300
+    assert len(refills) > 5
     assert by_passes._step_by_passes(300) == 300
     assert same_weights(weights(whole), weights(by_passes))
     a, b = whole.snapshot(), by_passes.snapshot()
@@ -303,7 +314,24 @@ def test_whole_iterations_equal_passes_one_by_one(passes, settings):
     for key in ("step", "loss_d", "loss_g", "accuracy_real", "accuracy_fake"):
         np.testing.assert_array_equal(a["history"][key], b["history"][key])
     assert whole._checkpoint["step"] == by_passes._checkpoint["step"] == 256
+    for network in ("generator", "discriminator"):
+        for key, saved in whole._checkpoint[network].items():
+            assert torch.equal(saved, by_passes._checkpoint[network][key])
     assert (whole.d_updates, whole.g_updates) == (by_passes.d_updates, by_passes.g_updates)
+
+
+def test_checkpoint_holds_the_weights_of_its_step():
+    """Every CHECKPOINT_EVERY steps the weights are copied (into the checkpoint's own
+    tensors, not views of the live ones); a later step leaves the copy as it was."""
+    sim = create("gan", seed=2, **SMALL)
+    sim.step(256)
+    at_256 = weights(sim)
+    sim.step(40)
+    saved = {f"G.{k}": v for k, v in sim._checkpoint["generator"].items()}
+    saved.update({f"D.{k}": v for k, v in sim._checkpoint["discriminator"].items()})
+    assert sim._checkpoint["step"] == 256
+    assert same_weights(saved, at_256)
+    assert not same_weights(saved, weights(sim))
 
 
 def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):

@@ -191,7 +191,10 @@ def _threads_for_engine() -> int:
 # optimiser's fused kernel directly on the optimiser's own state (so its
 # state_dict, save and load are unchanged).  The passes are TorchScript
 # functions (module ``compiled``), which run without Python's lock.
-POOL_ROWS = 8192        # real samples / noise rows drawn at once from the run's generator
+# Every refill of a pool (a few tensor operations in Python) and every return from
+# a compiled call retakes Python's lock, which can mean waiting a whole switch
+# interval behind the GUI's drawing code: pools are large, so refills are rare.
+POOL_ROWS = 65536       # real samples / noise rows drawn at once from the run's generator
 
 
 class _FastMLP:
@@ -721,7 +724,7 @@ class GAN(Simulation):
             if len(rows) == HISTORY_FLUSH:
                 self._flush_history()
             if self.step_count % CHECKPOINT_EVERY == 0:
-                self._checkpoint = self._state_copy()
+                self._update_checkpoint()
         return taken
 
     def _step_compiled(self, n: int, opt_g: compiled.Optimiser, opt_d: compiled.Optimiser) -> int:
@@ -754,7 +757,7 @@ class GAN(Simulation):
                 if len(self._row_steps) == HISTORY_FLUSH:
                     self._flush_history()
                 if self.step_count % CHECKPOINT_EVERY == 0:
-                    self._checkpoint = self._state_copy()
+                    self._update_checkpoint()
             if why == compiled.NEED_REAL:
                 self._refill_real(p.batch_size)
             elif why == compiled.NEED_NOISE:
@@ -1003,9 +1006,21 @@ class GAN(Simulation):
 
     # -- checkpoints, save and load --------------------------------------------
     def _state_copy(self) -> dict[str, Any]:
+        """A new checkpoint: copies of both networks' weights, and their step."""
         return {"step": self.step_count,
                 "generator": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
                 "discriminator": {k: v.detach().clone() for k, v in self.D.state_dict().items()}}
+
+    def _update_checkpoint(self) -> None:
+        """Copy the weights into the checkpoint's own tensors: one foreach copy (one
+        release of Python's lock) instead of a detach and a clone per tensor."""
+        checkpoint = self._checkpoint
+        copies = [*checkpoint["generator"].values(), *checkpoint["discriminator"].values()]
+        live = [*self.G.state_dict(keep_vars=True).values(),
+                *self.D.state_dict(keep_vars=True).values()]
+        with torch.no_grad():
+            torch._foreach_copy_(copies, live)
+        checkpoint["step"] = self.step_count
 
     def _restore(self, state: dict[str, Any]) -> None:
         self.G.load_state_dict(state["generator"])
