@@ -19,7 +19,9 @@ steps (``wait_for_drawing``), the engine also waits while a frame is drawn
 (pyqtgraph calls into Python hundreds of times per frame, and each call would
 otherwise queue for the lock behind the engine), and frames take at most half the
 time, so the engine keeps the other half.  An engine that steps outside the lock
-runs beside the GUI, and drawing may take up to 80 % of the GUI thread.
+runs beside the GUI, and drawing may take up to 80 % of the GUI thread; it steps
+up to the next frame in one call if it can, since each call ends by taking the
+lock back, which can mean waiting a switch interval behind the GUI's drawing.
 
 Stopping is cooperative: :meth:`EngineRunner.shutdown` sets a flag the worker
 checks between steps, quits the thread's event loop and waits for it — never
@@ -29,6 +31,7 @@ as :attr:`EngineRunner.failed`.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import traceback
@@ -90,6 +93,12 @@ class EngineWorker(QObject):
 
     #: Wall time one timer tick may spend stepping before it yields to commands.
     slice_seconds = 0.012
+    #: The same for an engine that steps outside the interpreter lock: a tick then runs
+    #: up to the next frame (commands wait at most this long), in one call if it can.
+    free_slice_seconds = 0.05
+    #: Such a slice ends early rather than make another call for less than this share
+    #: of it, and the frame then comes that much early.
+    free_slack = 0.25
     #: Longest wait for the GUI thread to go idle before stepping anyway.
     gui_wait_seconds = 0.03
 
@@ -121,6 +130,7 @@ class EngineWorker(QObject):
         self._clock_steps = 0
         self._last_frame = 0.0
         self._chunk = 1
+        self._step_seconds: float | None = None  # a step's wall time, for steps outside the lock
         self._unpublished = 0
 
     # -- life cycle --------------------------------------------------------------
@@ -284,6 +294,7 @@ class EngineWorker(QObject):
     def _restart_clock(self) -> None:
         self._clock_start = time.perf_counter()
         self._clock_steps = 0
+        self._step_seconds = None  # new parameters may step at another pace: measure again
         if self._timer is not None:
             interval = 0 if self._speed == MAX_SPEED else int(min(16, 1000 / self._speed / 2))
             self._timer.setInterval(interval)
@@ -316,14 +327,21 @@ class EngineWorker(QObject):
             self._target_step = None
             self._set_playing(False)
             self._publish()
-        elif self._unpublished and now - self._last_frame >= self.frame_interval * 0.95:
+        elif self._unpublished and now >= self._next_frame_at():
             self._publish(full=False)  # one frame among many: a model may reuse costly views
+
+    def _next_frame_at(self) -> float:
+        """When the next frame may be taken: a little before it is due, or up to
+        :attr:`free_slack` of the interval before for steps outside the lock."""
+        early = self.free_slack if self.steps_release_gil else 0.05
+        return self._last_frame + self.frame_interval * (1.0 - early)
 
     def _run_slice(self) -> None:
         assert self.sim is not None
         start = time.perf_counter()
+        free = self.steps_release_gil
         # End the slice when the next frame is due, so frames keep their rate.
-        budget = min(self.slice_seconds,
+        budget = min(self.free_slice_seconds if free else self.slice_seconds,
                      max(0.002, self._last_frame + self.frame_interval - start))
         limit = None
         if self._speed != MAX_SPEED:
@@ -336,7 +354,16 @@ class EngineWorker(QObject):
             limit = remaining if limit is None else min(limit, remaining)
         taken = 0
         while not self._stop.is_set() and not self.sim.done:
-            want = self._chunk if limit is None else min(self._chunk, limit - taken)
+            chunk = self._chunk
+            if free and self._step_seconds is not None:
+                # Fill the rest of the slice in one call: each call ends by taking the
+                # interpreter lock back, which can mean waiting a switch interval behind
+                # the GUI thread's drawing code.
+                left = budget - (time.perf_counter() - start)
+                if taken and left < self.free_slack * budget:
+                    break  # near enough: the frame is taken now, without another call
+                chunk = max(1, min(1 << 16, math.ceil(left / self._step_seconds)))
+            want = chunk if limit is None else min(chunk, limit - taken)
             if want <= 0:
                 break
             # While the view draws a frame, wait for it instead of competing for the
@@ -348,10 +375,13 @@ class EngineWorker(QObject):
             got = self.sim.step(want)
             taken += got
             elapsed = time.perf_counter() - t0
-            # Grow or shrink the chunk so one call takes about a millisecond, or 4 to
-            # 16 ms for steps outside the interpreter lock: each call ends by taking the
-            # lock back, which can mean waiting for the GUI thread to let go of it.
-            low, high = (0.004, 0.016) if self.steps_release_gil else (0.0005, 0.004)
+            if got:
+                per_step = elapsed / got
+                self._step_seconds = (per_step if self._step_seconds is None
+                                      else 0.7 * self._step_seconds + 0.3 * per_step)
+            # Grow or shrink the chunk (for Step N, and for steps under the lock while
+            # playing) so one call takes 0.5 to 4 ms, or 4 to 16 ms outside the lock.
+            low, high = (0.004, 0.016) if free else (0.0005, 0.004)
             if elapsed < low and self._chunk < 1 << 16:
                 self._chunk *= 2
             elif elapsed > high and self._chunk > 1:

@@ -1,0 +1,64 @@
+"""The engine runner's pacing, with a stand-in engine whose steps release the lock."""
+
+import time
+from dataclasses import dataclass
+
+from mechgui.app.runner import MAX_SPEED, EngineRunner
+from mechgui.engine import Simulation
+from mechgui.engine.params import Float, ParamSet
+
+
+@dataclass(frozen=True, eq=False)
+class SleepParams(ParamSet):
+    step_seconds: float = Float(0.001, "wall time of one step", low=0, high=1)
+
+
+class SleepingEngine(Simulation):
+    """Each step sleeps, outside the interpreter lock, like a compiled training step;
+    the snapshot says how many times :meth:`step` was called."""
+
+    name = "sleeping"
+    title = "Sleeping"
+    Params = SleepParams
+    steps_release_gil = True
+
+    def _reset(self) -> None:
+        self.calls = 0
+
+    def step(self, n: int = 1) -> int:
+        self.calls += 1
+        return super().step(n)
+
+    def _step(self) -> None:
+        time.sleep(self.params.step_seconds)
+
+    def _snapshot(self) -> dict:
+        return {"calls": self.calls}
+
+
+def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
+    """Each call ends by retaking the interpreter lock (a wait behind the GUI's drawing):
+    a slice fills the time to the next frame with one call, not many short ones."""
+    runner = EngineRunner(SleepingEngine, max_fps=40)
+    frames = []
+
+    def draw(snap):
+        frames.append(snap)
+        runner.frame_drawn()
+
+    runner.snapshotReady.connect(draw)
+    try:
+        runner.start()
+        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+        runner.set_speed(MAX_SPEED)
+        runner.play()
+        qtbot.waitUntil(lambda: len(frames) >= 30, timeout=5000)
+        runner.pause()
+    finally:
+        assert runner.shutdown()
+    assert not runner.errors
+    first, last = frames[10], frames[29]  # after the first frames measured a step's time
+    calls = last["calls"] - first["calls"]
+    steps_per_frame = (last["step"] - first["step"]) / 19
+    assert calls <= 19 * 1.5, f"{calls} calls for 19 frames"
+    assert steps_per_frame >= 10  # a 25 ms frame holds about 23 steps of 1 ms
