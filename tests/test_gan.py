@@ -158,7 +158,7 @@ def passes(request, monkeypatch):
     """Run the test with the TorchScript passes, then with the same functions uncompiled."""
     if request.param == "uncompiled":
         monkeypatch.setattr(compiled_passes, "_COMPILED",
-                            dict.fromkeys(("train", "d_update", "g_update")))
+                            dict.fromkeys(compiled_passes.COMPILED_FUNCTIONS))
     return request.param
 
 
@@ -282,7 +282,8 @@ def test_snapshot_gradient_arrows_equal_autograd(loss, dataset):
     grad, = torch.autograd.grad(_reference_g_loss(loss, sim.D(sim._d_in(x, c))) * len(x), x)
     expected = (-grad[:, :sim.dim] / sim._scale).numpy()
     np.testing.assert_allclose(snap["gradients"], expected, rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(snap["samples"], sim._from_net(fake).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(snap["samples"], (fake * sim._scale + sim._shift).numpy(),
+                               rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("settings", [
@@ -339,15 +340,27 @@ def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):
     if not hasattr(torch.jit, "script"):
         pytest.skip("no TorchScript in this torch: the engine uses the uncompiled functions")
     assert compiled_passes.compiled("train") is not None  # TorchScript compiles them here
-    settings = dict(dataset="rosenbrock", loss="non-saturating", k=2, **SMALL)
-    fast = create("gan", seed=8, **settings)
-    fast.step(150)
+    runs = {}
+    for dataset, loss in (("rosenbrock", "non-saturating"), ("gaussian-1d", "wgan-gp"),
+                          ("ring-8", "least-squares")):
+        settings = dict(dataset=dataset, loss=loss, k=2, **SMALL)
+        if dataset == "gaussian-1d":
+            settings["noise_dim"] = 1
+        fast = create("gan", seed=8, **settings)
+        fast.step(150)
+        runs[dataset] = settings, fast, fast.snapshot()
     monkeypatch.setattr(compiled_passes, "_COMPILED",
-                        dict.fromkeys(("train", "d_update", "g_update")))
-    plain = create("gan", seed=8, **settings)
-    plain.step(150)
-    assert same_weights(weights(fast), weights(plain))
-    assert fast.loss_d == plain.loss_d and fast.loss_g == plain.loss_g
+                        dict.fromkeys(compiled_passes.COMPILED_FUNCTIONS))
+    for settings, fast, frame in runs.values():
+        plain = create("gan", seed=8, **settings)
+        plain.step(150)
+        assert same_weights(weights(fast), weights(plain))
+        assert fast.loss_d == plain.loss_d and fast.loss_g == plain.loss_g
+        plain_frame = plain.snapshot()  # the frame's passes, compiled and not
+        keys = [key for key, value in frame.items() if isinstance(value, (float, np.ndarray))]
+        assert {"samples", "gradients", "manifold", "accuracy_real", "accuracy_fake"} <= set(keys)
+        for key in keys:
+            np.testing.assert_array_equal(frame[key], plain_frame[key], err_msg=key)
 
 
 def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monkeypatch):
@@ -361,6 +374,9 @@ def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monke
     quick = sim.snapshot(full=False)    # within DETAIL_INTERVAL of the last computation
     assert quick["step"] == 5 and quick["detail_step"] == 3
     np.testing.assert_array_equal(quick["d_grid"], first["d_grid"])
+    # … the same read-only copy, not copied again for every frame
+    assert quick["d_grid"] is first["d_grid"] and not quick["d_grid"].flags.writeable
+    assert quick["history"]["loss_d"] is first["history"]["loss_d"]
     assert quick["loss_d"] == sim.loss_d         # losses and samples are always current
     assert quick["history"]["step"][-1] == 3
     exact = sim.snapshot()

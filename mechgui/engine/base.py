@@ -27,13 +27,29 @@ import numpy as np
 
 from .params import ParamSet
 
-__all__ = ["Simulation", "freeze", "to_jsonable", "RUNNING"]
+__all__ = ["Simulation", "Frozen", "freeze", "to_jsonable", "RUNNING"]
 
 RUNNING = "running"
 
 
+class Frozen:
+    """A value frozen once (:func:`freeze`), which :func:`freeze` then hands out as it is.
+
+    For a model's views that stay the same over many snapshots: they are copied once,
+    not once per snapshot, and every snapshot shares the same read-only copy.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = freeze(value)
+
+
 def freeze(value: Any) -> Any:
-    """A deep, read-only copy: arrays copied and locked, dicts made mapping proxies."""
+    """A deep, read-only copy: arrays copied and locked, dicts made mapping proxies
+    (a :class:`Frozen` value is already such a copy)."""
+    if isinstance(value, Frozen):
+        return value.value
     if isinstance(value, np.ndarray):
         arr = np.array(value, copy=True)
         arr.setflags(write=False)

@@ -29,6 +29,7 @@ import torch
 from torch import Tensor
 
 __all__ = ["Net", "Optimiser", "BatchColumns", "Pools", "train", "d_update", "g_update",
+           "frame_views", "detail_views", "threshold", "COMPILED_FUNCTIONS",
            "g_loss_and_grad", "record_accuracy", "joined", "compiled", "ACTIVATION_CODES", "LOSS_CODES", "NEED_REAL",
            "NEED_NOISE", "FAILED_D", "FAILED_G", "FINISHED"]
 
@@ -251,6 +252,62 @@ def g_update(gen: Net, disc: Net, opt_g: Optional[Optimiser], c: Optional[Tensor
     return True
 
 
+def frame_views(gen: Net, disc: Net, z: Tensor, c: Optional[Tensor], loss_kind: int,
+                activation: int, arrows: int, dim: int, scale: float, shift: Tensor
+                ) -> Tuple[Tensor, Tensor, Tensor]:
+    """What every frame shows, in one call: G(z) in network coordinates, the same in data
+    coordinates (x·scale + shift, float64 on the CPU), and −∂L_G/∂x at the first
+    ``arrows`` of them (data coordinates, float64 on the CPU), one sample's share of
+    G's loss each (∂L_G/∂D(G(z)) is a batch mean: × the number of points)."""
+    fake = _forward(gen, joined(z, c), activation, [])
+    few = fake[:arrows]
+    few_c: Optional[Tensor] = None
+    if c is not None:
+        few_c = c[:arrows]
+    acts: List[Tensor] = []
+    out = _forward(disc, joined(few, few_c), activation, acts)
+    out_grad = g_loss_and_grad(out, loss_kind)[1].mul_(few.shape[0])
+    grad = _backward(disc, out_grad, acts, activation, False, True)[:, :dim]
+    samples = (fake * scale + shift).double().cpu()
+    gradients = (-grad / scale).double().cpu()
+    return fake, samples, gradients
+
+
+def threshold(out_real: Tensor, out_fake: Tensor, loss_kind: int) -> Tensor:
+    """Where D says "real": logit 0, score ½ (least squares), or midway between the
+    critic's means on real and generated points (Wasserstein)."""
+    if loss_kind == 2:
+        return torch.full((), 0.5, dtype=out_real.dtype, device=out_real.device)
+    if loss_kind == 3:
+        return 0.5 * (out_real.mean() + out_fake.mean())
+    return torch.zeros((), dtype=out_real.dtype, device=out_real.device)
+
+
+def detail_views(gen: Net, disc: Net, real: Tensor, fake: Tensor, c: Optional[Tensor],
+                 grid: Tensor, noise_grid: Tensor, c_mid: Optional[Tensor], loss_kind: int,
+                 activation: int, scale: float, shift: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    """The views a frame shows at most ten times a second while playing flat out, in one
+    call (float64, on the CPU): D's accuracy on the fixed real batch and on the
+    generated one (``fake``, network coordinates), D on the grid points (a probability
+    for the logit losses, else the score or critic), and G on the noise grid (data
+    coordinates).  The cGAN's grids take the condition ``c_mid``."""
+    out_real = _forward(disc, joined(real, c), activation, [])
+    out_fake = _forward(disc, joined(fake, c), activation, [])
+    level = threshold(out_real, out_fake, loss_kind)
+    accuracy = torch.stack([(out_real > level).float().mean(),
+                            (out_fake <= level).float().mean()])
+    grid_c: Optional[Tensor] = None
+    noise_c: Optional[Tensor] = None
+    if c_mid is not None:
+        grid_c = c_mid.expand(grid.shape[0], 1)
+        noise_c = c_mid.expand(noise_grid.shape[0], 1)
+    d_grid = _forward(disc, joined(grid, grid_c), activation, [])
+    if loss_kind < 2:
+        d_grid = torch.sigmoid(d_grid)
+    manifold = _forward(gen, joined(noise_grid, noise_c), activation, []) * scale + shift
+    return accuracy.double().cpu(), d_grid.double().cpu(), manifold.double().cpu()
+
+
 def train(gen: Net, disc: Net, opt_g: Optimiser, opt_d: Optimiser, cols: BatchColumns,
           pools: Pools, real_at: int, noise_at: int, loss_kind: int, activation: int, k: int,
           dim: int, iterations: int, d_done: int, last: Tensor, rows: Tensor, row_at: int
@@ -314,12 +371,14 @@ def _compile(function):
         return None
 
 
+#: The functions the engine calls compiled.
+COMPILED_FUNCTIONS = ("train", "d_update", "g_update", "frame_views", "detail_views")
 _COMPILED: dict[str, object] = {}
 
 
 def compiled(name: str):
-    """The TorchScript version of ``train``, ``d_update`` or ``g_update`` (compiled on first
-    use, a few seconds for all three), or None where TorchScript cannot compile it."""
+    """The TorchScript version of one of :data:`COMPILED_FUNCTIONS` (compiled on first use,
+    a few seconds for all), or None where TorchScript cannot compile it."""
     if name not in _COMPILED:
         _COMPILED[name] = _compile(globals()[name])
     return _COMPILED[name]

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..base import RUNNING, Simulation
+from ..base import RUNNING, Frozen, Simulation
 from ..params import Choice, Flag, Float, Int, Matrix, ParameterError, ParamSet
 from . import compiled
 from .metrics import (gaussian_kde_1d, histogram, js_divergence, js_from_histograms,
@@ -236,14 +236,9 @@ class _FastMLP:
             if q.grad is not g:
                 q.grad = g
 
-    def forward(self, x: torch.Tensor, acts: list[torch.Tensor] | None = None) -> torch.Tensor:
-        """The net's output; ``acts`` (if given) receives each layer's input for :meth:`backward`."""
-        return compiled._forward(self.net, x, self.activation, [] if acts is None else acts)
-
-    def backward(self, d: torch.Tensor, acts: list[torch.Tensor], *, weights: bool = True,
-                 inputs: bool = False) -> torch.Tensor:
-        """From ∂L/∂output: the weights' gradients into ``.grad`` and/or ∂L/∂input (returned)."""
-        return compiled._backward(self.net, d, acts, self.activation, weights, inputs)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The net's output (no autograd)."""
+        return compiled._forward(self.net, x, self.activation, [])
 
     def finite(self, loss: torch.Tensor) -> bool:
         """True if the loss and every gradient are finite (see ``compiled._finite``)."""
@@ -437,6 +432,7 @@ class GAN(Simulation):
         else:
             self._c_vis = None
             self._real_vis = self.target.sample(VIS_SAMPLES, gen).cpu().numpy().astype(float)
+        self._real_vis_frozen = Frozen(self._real_vis)  # every frame shows the same batch
         bounds = self.target.bounds
         if self.dim == 1:
             self._line = np.linspace(bounds[0, 0], bounds[0, 1], LINE_1D)
@@ -479,12 +475,11 @@ class GAN(Simulation):
 
     # -- coordinates -----------------------------------------------------------
     def _to_net(self, x: torch.Tensor) -> torch.Tensor:
+        """Data coordinates to the networks' (the way back, x·scale + shift, is part of
+        the compiled frame passes)."""
         if self._identity_coords:
             return x
         return (x - self._shift) / self._scale
-
-    def _from_net(self, x: torch.Tensor) -> torch.Tensor:
-        return x * self._scale + self._shift
 
     # G's input (noise z) and D's (samples x), each beside the cGAN's conditions c if any.
     _g_in = staticmethod(compiled.joined)
@@ -551,14 +546,9 @@ class GAN(Simulation):
         penalty = ((grad.norm(dim=1) - 1.0) ** 2).mean()
         return out_fake.mean() - out_real.mean() + self.params.gp_weight * penalty
 
-    def _threshold(self, out_real: torch.Tensor, out_fake: torch.Tensor) -> torch.Tensor | float:
+    def _threshold(self, out_real: torch.Tensor, out_fake: torch.Tensor) -> torch.Tensor:
         """Where D says "real": logit 0, score ½, or midway between the critic's means."""
-        loss = self.params.loss
-        if loss == "least-squares":
-            return 0.5
-        if loss == "wgan-gp":
-            return 0.5 * (out_real.mean() + out_fake.mean())
-        return 0.0
+        return compiled.threshold(out_real, out_fake, self._loss_code)
 
     # -- the two passes --------------------------------------------------------
     def _columns(self, n: int) -> compiled.BatchColumns:
@@ -811,12 +801,6 @@ class GAN(Simulation):
                     group["betas"] = (p.adam_beta1, group["betas"][1])
 
     # -- frames ----------------------------------------------------------------
-    def _d_values(self, out: torch.Tensor) -> torch.Tensor:
-        """D as the panel draws it: a probability, an LS score, or the raw critic."""
-        if self.params.loss in ("minimax", "non-saturating"):
-            return torch.sigmoid(out)
-        return out
-
     def _snapshot(self) -> dict[str, Any]:
         """Everything a frame shows, from a fixed noise batch and a fixed real batch.
 
@@ -836,22 +820,12 @@ class GAN(Simulation):
         seconds; ``detail_step`` is the step they show.  Every other snapshot is exact.
         """
         p = self.params
-        c_vis = self._c_vis
-        fast_g, fast_d = self._fast_g, self._fast_d
-        with torch.no_grad():  # the training pass's own forward/backward: no autograd, no modules
-            fake_net = fast_g.forward(self._g_in(self._z_vis, c_vis))
-            # The direction G's loss pushes the first ARROW_SAMPLES generated points:
-            # −∂L_G/∂x (data coordinates), one sample's share of the loss each
-            # (∂L_G/∂D(G(z)) is a batch mean: × n).
-            few = fake_net[:ARROW_SAMPLES]
-            few_c = None if c_vis is None else c_vis[:ARROW_SAMPLES]
-            acts: list[torch.Tensor] = []
-            out_few = fast_d.forward(self._d_in(few, few_c), acts)
-            out_grad = compiled.g_loss_and_grad(out_few, self._loss_code)[1]
-            grad = fast_d.backward(out_grad.mul_(len(few)), acts, weights=False,
-                                   inputs=True)[:, :self.dim]
-        samples = self._from_net(fake_net).cpu().numpy().astype(float)
-        gradients = (-grad / self._scale).cpu().numpy().astype(float)
+        frame_views = compiled.compiled("frame_views") or compiled.frame_views
+        with torch.no_grad():  # the training pass's own forward/backward, in one call
+            fake_net, samples_t, gradients_t = frame_views(
+                self._fast_g.net, self._fast_d.net, self._z_vis, self._c_vis, self._loss_code,
+                self._fast_g.activation, ARROW_SAMPLES, self.dim, self._scale, self._shift)
+        samples, gradients = samples_t.numpy(), gradients_t.numpy()
         snap: dict[str, Any] = {
             "dimension": self.dim,
             "phase": self.phase,
@@ -860,7 +834,7 @@ class GAN(Simulation):
             "d_output": {"minimax": "probability", "non-saturating": "probability",
                          "least-squares": "score", "wgan-gp": "critic"}[p.loss],
             "samples": samples,
-            "real": np.array(self._real_vis),
+            "real": self._real_vis_frozen,
             "gradients": gradients,
             "bounds": self.target.bounds,
             "d_updates": self.d_updates,
@@ -885,31 +859,27 @@ class GAN(Simulation):
                 and now - cached["at"] < DETAIL_INTERVAL)):
             return cached["keys"]
         p = self.params
-        c_vis = self._c_vis
-        with torch.no_grad():
-            out_real = self._fast_d.forward(self._d_in(self._real_vis_net, c_vis))
-            out_fake = self._fast_d.forward(self._d_in(fake_net, c_vis))
-            c_mid = None
-            if self.conditional:
-                c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
-                                        device=self.device)
-            grid_c = None if c_mid is None else c_mid.expand(len(self._grid_points), 1)
-            d_grid = self._d_values(self._fast_d.forward(self._d_in(self._grid_points_net,
-                                                                    grid_c)))
-            manifold_c = None if c_mid is None else c_mid.expand(len(self._manifold_z), 1)
-            manifold = self._from_net(self._fast_g.forward(self._g_in(self._manifold_z,
-                                                                      manifold_c)))
-        thr = self._threshold(out_real, out_fake)
+        c_mid = None
+        if self.conditional:
+            c_mid = torch.as_tensor(self.target.condition([p.obs_mean]), dtype=torch.float32,
+                                    device=self.device)
+        detail_views = compiled.compiled("detail_views") or compiled.detail_views
+        with torch.no_grad():  # D's and G's passes, in one call
+            accuracy, d_grid, manifold = detail_views(
+                self._fast_g.net, self._fast_d.net, self._real_vis_net, fake_net, self._c_vis,
+                self._grid_points_net, self._manifold_z, c_mid, self._loss_code,
+                self._fast_g.activation, self._scale, self._shift)
+        accuracy_real, accuracy_fake = accuracy.tolist()
         keys: dict[str, Any] = {"detail_step": self.step_count,
-                                "accuracy_real": float((out_real > thr).float().mean()),
-                                "accuracy_fake": float((out_fake <= thr).float().mean()),
-                                "manifold": self._manifold_array(manifold)}
+                                "accuracy_real": accuracy_real,
+                                "accuracy_fake": accuracy_fake,
+                                "manifold": self._manifold_array(manifold.numpy())}
         if self.dim == 1:
-            keys.update(self._one_d_extras(samples[:, 0], d_grid.cpu().numpy().ravel()))
+            keys.update(self._one_d_extras(samples[:, 0], d_grid.numpy().ravel()))
         else:
             keys["grid_x"] = self._grid_x
             keys["grid_y"] = self._grid_y
-            keys["d_grid"] = d_grid.cpu().numpy().reshape(GRID_2D, GRID_2D).astype(float)
+            keys["d_grid"] = d_grid.numpy().reshape(GRID_2D, GRID_2D)
         metrics = self._metrics(samples)
         if self.conditional:
             pushed = rosenbrock(samples)
@@ -930,11 +900,11 @@ class GAN(Simulation):
                                                  "accuracy_fake"))
         keys["metric_history"] = self._metric_history.as_dict(("js_divergence", "modes_covered",
                                                                "high_quality"))
+        keys = {key: Frozen(value) for key, value in keys.items()}  # copied once, shared
         self._detail = {"version": version, "at": now, "keys": keys}
         return keys
 
-    def _manifold_array(self, manifold: torch.Tensor) -> np.ndarray:
-        arr = manifold.cpu().numpy().astype(float)
+    def _manifold_array(self, arr: np.ndarray) -> np.ndarray:
         if self.params.noise_dim == 1:
             return arr.reshape(1, MANIFOLD_1D, self.dim)
         return arr.reshape(MANIFOLD_2D, MANIFOLD_2D, self.dim)
