@@ -40,10 +40,11 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
     """Each call ends by retaking the interpreter lock (a wait behind the GUI's drawing):
     a slice fills the time to the next frame with one call, not many short ones."""
     runner = EngineRunner(SleepingEngine, max_fps=40)
-    frames = []
+    frames, times = [], []
 
     def draw(snap):
         frames.append(snap)
+        times.append(time.perf_counter())
         runner.frame_drawn()
 
     runner.snapshotReady.connect(draw)
@@ -62,3 +63,5 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
     steps_per_frame = (last["step"] - first["step"]) / 19
     assert calls <= 19 * 1.5, f"{calls} calls for 19 frames"
     assert steps_per_frame >= 10  # a 25 ms frame holds about 23 steps of 1 ms
+    # never faster than max_fps (a frame may come a quarter of an interval early)
+    assert times[29] - times[10] >= 19 * 0.75 / 40

@@ -195,6 +195,8 @@ class SimulationPanel(QWidget):
     default_speed: ClassVar[float] = 2
     #: Parameters not shown in the generated form (edited by the panel's own controls).
     hidden_params: ClassVar[tuple[str, ...]] = ()
+    #: Most frames drawn per second while playing.
+    max_fps: ClassVar[float] = 60.0
 
     stepChanged = Signal(int)
 
@@ -220,7 +222,8 @@ class SimulationPanel(QWidget):
         self._initial_seed = first.seed if first else None
         self.preset_name = first.name if first else CUSTOM
 
-        self.runner = EngineRunner(self._make_simulation, self, name=self.model)
+        self.runner = EngineRunner(self._make_simulation, self, max_fps=self.max_fps,
+                                   name=self.model)
         self.runner.snapshotReady.connect(self._on_snapshot)
         self.runner.playingChanged.connect(self._on_playing)
         self.runner.failed.connect(self._on_failed)

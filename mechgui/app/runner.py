@@ -394,12 +394,13 @@ class EngineWorker(QObject):
     def _publish(self, full: bool = True) -> None:
         if self.sim is None:
             return
+        began = time.perf_counter()
         try:
             snap = self.sim.snapshot(full=full)
         except Exception:  # noqa: BLE001 - routed to the GUI
             self._report()
             return
-        self._last_frame = time.perf_counter()
+        self._last_frame = began  # frames are paced start to start: the snapshot is part of one
         self._unpublished = 0
         self.steps_release_gil = bool(self.sim.steps_release_gil)
         if self._mailbox.put(snap):
