@@ -264,8 +264,8 @@ class GANPanel(SimulationPanel):
         self.heat_item = pg.ImageItem(axisOrder="row-major")
         self.heat_item.setLookupTable(_LUT)
         self.heat_item.setZValue(-10)
-        # D's map changes at most 10 times a second: Qt keeps it as a pixmap in between
-        # instead of scaling the image onto the view for every frame
+        # D's map changes at most 5 times a second while playing flat out: Qt keeps it
+        # as a pixmap in between instead of scaling the image onto the view every frame
         self.heat_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.real_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="real")
         # the frames' real batch is fixed: Qt keeps it as a pixmap between frames

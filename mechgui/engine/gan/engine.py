@@ -55,7 +55,7 @@ PHASE_START, PHASE_D_DONE, PHASE_G_DONE = "start", "D pass done", "G pass done"
 
 VIS_SAMPLES = 2048      # fixed noise / data points shown and measured each frame
 ARROW_SAMPLES = 256     # the first generated points carry a gradient arrow
-DETAIL_INTERVAL = 1 / 10  # s: D's map, G's grid and the metrics, at most 10 times a second
+DETAIL_INTERVAL = 1 / 5   # s: D's map, G's grid and the metrics, at most 5 times a second
 #                           while a runner asks for frames faster (Simulation.full_frame)
 GRID_2D = 64            # D is drawn on GRID_2D × GRID_2D points
 LINE_1D = 256           # … or on LINE_1D points in 1-D
