@@ -49,35 +49,69 @@ def _changes(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+class Reference:
+    """The engine alone (no window), stepped in chunks like the engine thread's: the
+    reference the window's figures are compared with.
+
+    ``call_seconds``: a chunk grows until one call takes at least this long.  With
+    ``snapshot_every`` (seconds) a snapshot is taken after each such slice, as the
+    engine thread does for its frames.
+    """
+
+    def __init__(self, model: str, params, seed, warmup: int = 10,
+                 snapshot_every: float | None = None, call_seconds: float = 0.001) -> None:
+        self.sim = create(model, seed=seed, **params.to_dict())
+        self.sim.step(warmup)  # warm up (numba compile or cache load, torch first call)
+        self.snapshot_every = snapshot_every
+        self.call_seconds = call_seconds
+        self.chunk = 1
+        self.steps = 0
+        self.seconds = 0.0
+
+    def run(self, seconds: float) -> float:
+        """Step for ``seconds``; the steps per second of this run."""
+        sim, steps = self.sim, 0
+        start = slice_start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            if sim.done:
+                sim.reset()
+            t0 = time.perf_counter()
+            steps += sim.step(self.chunk)
+            if time.perf_counter() - t0 < self.call_seconds:
+                self.chunk = min(self.chunk * 2, 1 << 16)
+            if (self.snapshot_every is not None
+                    and time.perf_counter() - slice_start >= self.snapshot_every):
+                sim.snapshot()
+                slice_start = time.perf_counter()
+        elapsed = time.perf_counter() - start
+        self.steps += steps
+        self.seconds += elapsed
+        return steps / elapsed
+
+    @property
+    def steps_per_s(self) -> float:
+        return self.steps / self.seconds if self.seconds else float("nan")
+
+
 def headless(model: str, params, seed, seconds: float, warmup: int = 10,
              snapshot_every: float | None = None) -> float:
-    """Engine steps per second without any window (chunks like the engine thread's).
-
-    With ``snapshot_every`` (seconds) a snapshot is taken after each such slice, as
-    the engine thread does for its frames.
-    """
-    sim = create(model, seed=seed, **params.to_dict())
-    sim.step(warmup)  # warm up (numba compile or cache load, torch first call)
-    steps, start = 0, time.perf_counter()
-    chunk, slice_start = 1, start
-    while time.perf_counter() - start < seconds:
-        if sim.done:
-            sim.reset()
-        t0 = time.perf_counter()
-        steps += sim.step(chunk)
-        if time.perf_counter() - t0 < 0.001:
-            chunk = min(chunk * 2, 1 << 16)
-        if snapshot_every is not None and time.perf_counter() - slice_start >= snapshot_every:
-            sim.snapshot()
-            slice_start = time.perf_counter()
-    return steps / (time.perf_counter() - start)
+    """Engine steps per second without any window (see :class:`Reference`)."""
+    return Reference(model, params, seed, warmup, snapshot_every).run(seconds)
 
 
 def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: float,
               lecture: bool, wait_for_drawing: bool = True,
-              size: tuple[int, int] = (1400, 860)) -> dict[str, Any]:
+              size: tuple[int, int] = (1400, 860), rounds: int = 1,
+              reference_call_seconds: float = 0.001) -> dict[str, Any]:
     """Run ``tab`` flat out in the window for ``seconds``; frames/s, event-loop gaps,
-    render() times and engine steps/s."""
+    render() times and engine steps/s.
+
+    With ``rounds`` > 1 the time is cut into that many rounds, and after each the tab
+    pauses while the engine alone (a :class:`Reference`, same parameters and seed, on
+    the GUI thread, chunks growing to ``reference_call_seconds`` a call) runs as long:
+    the machine's ups and downs then weigh on both figures alike.  ``reference_steps_per_s``
+    and ``shares`` (window/alone, per round) come back too.
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(restore=False, lecture=lecture)
     window.resize(*size)
@@ -97,6 +131,11 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
         _wait(100)  # the first snapshot (torch's import and first call, for the GAN)
     if not wait_for_drawing:
         panel.runner.wait_for_drawing = False
+    reference = None
+    if rounds > 1:
+        seed = load_preset(tab, preset).seed if preset else None
+        reference = Reference(tab, panel.form.params, seed,
+                              call_seconds=reference_call_seconds)
     panel.set_speed(MAX_SPEED)
     panel.play()
     _wait(1000)  # warm-up: compile, first frames
@@ -119,33 +158,50 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     panel.render = timed_render
     timer = QTimer()
     timer.timeout.connect(tick)
-    frames0, step0 = panel.frames_drawn, panel.snapshot["step"]
-    restarts = [0]
-    start = time.perf_counter()
-    last[0] = start
-    timer.start(10)
-    while time.perf_counter() - start < seconds:
-        _wait(100)
-        if panel.snapshot["done"]:  # keep it running for the whole measurement
-            restarts[0] += panel.snapshot["step"] - step0
-            step0 = 0
-            panel.reset()
-            panel.play()
-    timer.stop()
-    elapsed = time.perf_counter() - start
-    steps = restarts[0] + panel.snapshot["step"] - step0
-    frames = panel.frames_drawn - frames0
+    steps = frames = 0
+    elapsed = 0.0
+    shares: list[float] = []
+    for round_ in range(rounds):
+        frames0, step0 = panel.frames_drawn, panel.snapshot["step"]
+        restarts = 0
+        start = time.perf_counter()
+        last[0] = start
+        timer.start(10)
+        while time.perf_counter() - start < seconds / rounds:
+            _wait(100)
+            if panel.snapshot["done"]:  # keep it running for the whole measurement
+                restarts += panel.snapshot["step"] - step0
+                step0 = 0
+                panel.reset()
+                panel.play()
+        timer.stop()
+        took = time.perf_counter() - start
+        done_here = restarts + panel.snapshot["step"] - step0
+        steps += done_here
+        frames += panel.frames_drawn - frames0
+        elapsed += took
+        if reference is not None:
+            panel.pause()
+            _wait(200)  # the pause reaches the engine thread, the last frame is drawn
+            shares.append(done_here / took / reference.run(seconds / rounds))
+            if round_ < rounds - 1:
+                panel.play()
+                _wait(300)  # frames flowing again
     params = panel.form.params
     collector.stop()
     sys.setswitchinterval(switch_interval)
     window.close()
     app.processEvents()
-    return {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,
-            "median_gap_ms": statistics.median(gaps) * 1000,
-            "gaps_over_50ms": sum(g > 0.05 for g in gaps),
-            "render_mean_ms": 1000 * statistics.fmean(costs) if costs else 0.0,
-            "render_max_ms": 1000 * max(costs, default=0.0),
-            "steps_per_s": steps / elapsed, "params": params}
+    result = {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,
+              "median_gap_ms": statistics.median(gaps) * 1000,
+              "gaps_over_50ms": sum(g > 0.05 for g in gaps),
+              "render_mean_ms": 1000 * statistics.fmean(costs) if costs else 0.0,
+              "render_max_ms": 1000 * max(costs, default=0.0),
+              "steps_per_s": steps / elapsed, "params": params}
+    if reference is not None:
+        result["reference_steps_per_s"] = reference.steps_per_s
+        result["shares"] = shares
+    return result
 
 
 def main() -> None:
