@@ -30,7 +30,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyq
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
-from mechgui.app.launch import SWITCH_INTERVAL, GuiThreadCollector, settle_heap  # noqa: E402
+from mechgui.app.launch import tune_interpreter  # noqa: E402
 from mechgui.app.runner import MAX_SPEED  # noqa: E402
 from mechgui.engine import create, load_preset, model_class  # noqa: E402
 
@@ -116,10 +116,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     window = MainWindow(restore=False, lecture=lecture)
     window.resize(*size)
     window.show()
-    settle_heap()  # as the app does after start-up
-    collector = GuiThreadCollector(window)
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    untune = tune_interpreter(window)  # as the app does after start-up
     panel = window.show_tab(tab)
     if preset:
         panel.load_preset(preset)
@@ -188,8 +185,7 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
                 panel.play()
                 _wait(300)  # frames flowing again
     params = panel.form.params
-    collector.stop()
-    sys.setswitchinterval(switch_interval)
+    untune()
     window.close()
     app.processEvents()
     result = {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,

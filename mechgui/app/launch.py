@@ -7,6 +7,7 @@ import gc
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QApplication
@@ -16,7 +17,7 @@ from mechgui.engine import ParameterError, load_preset
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED
 
-__all__ = ["launch", "settle_heap", "GuiThreadCollector", "SWITCH_INTERVAL"]
+__all__ = ["launch", "settle_heap", "tune_interpreter", "GuiThreadCollector", "SWITCH_INTERVAL"]
 
 #: Seconds a thread may hold Python's interpreter lock while another waits for it
 #: (Python's default is 5 ms).  An engine whose steps run outside the lock takes it
@@ -81,6 +82,24 @@ class GuiThreadCollector(QObject):
             gc.enable()
 
 
+def tune_interpreter(parent: QObject) -> Callable[[], None]:
+    """Set Python up as the app runs beside its window, once the window is built: the
+    heap settled (:func:`settle_heap`), garbage collected on the GUI thread only
+    (:class:`GuiThreadCollector`, a child of ``parent``) and a :data:`SWITCH_INTERVAL`
+    switch interval.  Returns the function that undoes the last two (for a benchmark
+    or a test that opens a window among other work)."""
+    settle_heap()
+    collector = GuiThreadCollector(parent)
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+    def undo() -> None:
+        collector.stop()
+        sys.setswitchinterval(previous)
+
+    return undo
+
+
 def _saved_tab() -> str:
     """The tab the window will open on (the one shown when it was last closed)."""
     saved = QSettings("mechgui", "mechgui").value("tab")
@@ -117,9 +136,7 @@ def launch(args: argparse.Namespace) -> int:
     if args.preset:
         panel.load_preset(args.preset)
     window.show()
-    settle_heap()
-    GuiThreadCollector(app)
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    tune_interpreter(app)
     if args.steps:
         panel.set_speed(MAX_SPEED)
         panel.run_steps(args.steps)
