@@ -1,5 +1,6 @@
 """Kohonen SOM panel: the lattice and the highlights as drawn, the map, the curves, the data."""
 
+import time
 from itertools import combinations
 
 import numpy as np
@@ -165,6 +166,26 @@ def test_pausing_at_full_speed_shows_everything_of_the_last_step(qtbot, panel):
                                   snap["history_quantization_error"])
     assert f"epoch {int(snap['epoch']) + 1} of 10000" in panel.info_label.text()
     assert f"winner J = {int(snap['winner']) + 1} " in panel.info_label.text()
+
+
+def test_a_frame_drawn_before_the_pause_was_known_is_drawn_again_whole(qtbot, panel):
+    """The frame taken on pausing can reach the view before the news that play has
+    stopped (it replaced an undrawn frame whose notice was already queued): drawn as a
+    frame among many, it is drawn again, whole, when the pause arrives."""
+    panel.load_preset("square-hexagonal")
+    assert panel.submit_params(rows=20, cols=20, epochs=10_000)
+    panel.set_speed(0)
+    _wait(qtbot, panel, lambda s: s["rows"] == 20)
+    sim = create("som", seed=4, **panel.form.params.to_dict())
+    sim.step(700)
+    snap = sim.snapshot()
+    expected = u_matrix(np.asarray(snap["weights"]), 20, 20, "hexagonal")
+    panel.runner._playing = True  # as the view believes it while the notice is queued
+    panel._map_drawn_at = panel._curves_drawn_at = time.perf_counter()  # nothing overdue
+    panel._on_snapshot(snap)
+    assert not np.allclose(panel.last_maps["u_matrix"], expected)  # drawn as one of many
+    panel.runner._on_playing(False)
+    np.testing.assert_allclose(panel.last_maps["u_matrix"], expected)
 
 
 def test_map_colourings_follow_the_weights(qtbot, panel):

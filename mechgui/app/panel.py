@@ -207,6 +207,7 @@ class SimulationPanel(QWidget):
         self.Params: type[ParamSet] = self.simulation_class.Params
         self.theme = theme
         self.snapshot: Mapping[str, Any] | None = None
+        self._drawn_playing = False  # whether the last frame was drawn while playing
         self.frames_drawn = 0
         self.render_errors: list[str] = []
         self._plots: list[tuple[pg.PlotItem, str]] = []
@@ -511,6 +512,7 @@ class SimulationPanel(QWidget):
             self.restart()
         self._last_step = snap["step"]
         self.snapshot = snap
+        self._drawn_playing = self.runner.playing
         self._draw(snap)
         self.frames_drawn += 1
         if self.isVisible():
@@ -552,6 +554,12 @@ class SimulationPanel(QWidget):
     def _on_playing(self, playing: bool) -> None:
         self.transport.set_playing(playing)
         self._update_badge()
+        if not playing and self.snapshot is not None and self._drawn_playing:
+            # The frame taken on pausing may have been drawn before the news of the
+            # pause came (it replaced an undrawn frame whose notice was already on its
+            # way): a panel that skips costly views while playing draws it again, whole.
+            self._drawn_playing = False
+            self._draw(self.snapshot)
 
     @Slot(object)
     def _on_params_replaced(self, params: ParamSet) -> None:
