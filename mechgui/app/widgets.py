@@ -11,7 +11,7 @@ import shiboken6
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QTextCursor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
 
 __all__ = ["DrawViewBox", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "warning_banner",
            "set_stretch"]
@@ -312,6 +312,21 @@ def fit_title(plot: pg.PlotItem) -> FittedTitle:
 def bar_edges(count: int) -> np.ndarray:
     """Bar edges for ``stepMode='center'``: bar j (1-based) spans j ± 0.5."""
     return np.arange(count + 1, dtype=float) + 0.5
+
+
+def count_row(label: str, name: str, high: int, value: int, tip: str,
+              stretch: int = 0) -> tuple[QHBoxLayout, QSpinBox]:
+    """A row holding a label and a whole-number spin box from 2 to ``high`` (a panel's
+    "how many units" input); the caller may add more to the row."""
+    row = QHBoxLayout()
+    row.addWidget(QLabel(label))
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(2, high)
+    spin.setValue(value)
+    spin.setToolTip(tip)
+    row.addWidget(spin, stretch)
+    return row, spin
 
 
 def warning_banner(name: str = "warning") -> QLabel:

@@ -10,10 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from mechgui.engine.maxnet import TRACKED_NODES
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
-from ..widgets import DrawViewBox, bar_edges, set_stretch, warning_banner
+from ..widgets import DrawViewBox, bar_edges, count_row, set_stretch, warning_banner
 
 __all__ = ["MaxNetPanel"]
 
@@ -105,14 +103,8 @@ class MaxNetPanel(SimulationPanel):
     def build_controls(self) -> QWidget:
         box = QGroupBox("Inputs")
         col = QVBoxLayout(box)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("nodes"))
-        self.node_count = QSpinBox()
-        self.node_count.setObjectName("node-count")
-        self.node_count.setRange(2, 5000)
-        self.node_count.setValue(10)
-        self.node_count.setToolTip("How many nodes the random inputs have (up to 5000)")
-        row.addWidget(self.node_count)
+        row, self.node_count = count_row("nodes", "node-count", 5000, 10,
+                                         "How many nodes the random inputs have (up to 5000)")
         self.random_button = QPushButton("Random inputs")
         self.random_button.setObjectName("random-inputs")
         self.random_button.setToolTip("Uniform random initial activations in [0, 1)")

@@ -19,10 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,7 @@ from mechgui.engine import ParamSet
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
-from ..widgets import DrawViewBox, bar_edges, set_stretch
+from ..widgets import DrawViewBox, bar_edges, count_row, set_stretch
 
 __all__ = ["MexicanHatPanel", "bump_signal", "two_bumps_signal", "noisy_bump_signal"]
 
@@ -150,14 +148,9 @@ class MexicanHatPanel(SimulationPanel):
     def build_controls(self) -> QWidget:
         box = QGroupBox("External signal")
         col = QVBoxLayout(box)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("units n"))
-        self.unit_count = QSpinBox()
-        self.unit_count.setObjectName("unit-count")
-        self.unit_count.setRange(2, 10_000)
-        self.unit_count.setValue(7)
-        self.unit_count.setToolTip("Length of the signals the buttons below build")
-        row.addWidget(self.unit_count, 1)
+        row, self.unit_count = count_row("units n", "unit-count", 10_000, 7,
+                                         "Length of the signals the buttons below build",
+                                         stretch=1)
         col.addLayout(row)
         self.bump_button = QPushButton("Single bump")
         self.bump_button.setObjectName("signal-bump")
