@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=3000, help="iterations of the 2-D default")
     parser.add_argument("--toy-steps", type=int, default=10_000, help="iterations of the 1-D toy")
-    parser.add_argument("--gui-seconds", type=float, default=6.0,
+    parser.add_argument("--gui-seconds", type=float, default=10.0,
                         help="seconds of the measurement with the window drawing (0: skip)")
-    parser.add_argument("--rounds", type=int, default=6,
+    parser.add_argument("--rounds", type=int, default=10,
                         help="rounds of window then headless in that measurement")
     args = parser.parse_args(argv)
 
