@@ -160,12 +160,14 @@ def test_cgan_view(qtbot, panel):
 
 def test_draw_target(qtbot, panel):
     _small(qtbot, panel, "ring-8")
+    assert not panel.drawn_item.isVisible()  # nothing drawn yet: no layer to paint
     panel.draw_button.setChecked(True)
     assert panel.draw_box_2d.drawing_enabled
     rng = np.random.default_rng(0)
     pts = np.vstack([rng.normal([1, 1], 0.1, (50, 2)), rng.normal([-1, 0], 0.1, (50, 2))])
     panel.add_drawn_points(pts)
     np.testing.assert_allclose(_pos(panel.drawn_item), pts)
+    assert panel.drawn_item.isVisible()
     panel._draw_point(0.0, 0.0)  # a mouse position adds a small spray
     assert len(panel.drawn_points()) == 100 + 6
     panel.draw_button.setChecked(False)

@@ -57,7 +57,7 @@ from mechgui.engine import ParamSet
 from ..panel import SimulationPanel
 from ..runner import MAX_SPEED
 from ..theme import Theme, apply_plot_theme, color
-from ..widgets import DrawViewBox
+from ..widgets import DotsItem, DrawViewBox
 
 __all__ = ["GANPanel", "manifold_lines", "arrow_segments", "heat_lut", "set_points", "PAGE_2D", "PAGE_1D",
            "PAGE_CGAN", "LAYERS"]
@@ -270,10 +270,12 @@ class GANPanel(SimulationPanel):
         self.real_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="real")
         # the frames' real batch is fixed: Qt keeps it as a pixmap between frames
         self.real_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.fake_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="generated")
+        # the generated points move every frame: one pre-rendered dot stamped at each
+        self.fake_item = DotsItem(name="generated")
         self.manifold_item = pg.PlotDataItem(name="G's noise grid", antialias=False)
         self.arrow_item = pg.PlotDataItem(connect="pairs", name="−∂L_G/∂x", antialias=False)
         self.drawn_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="drawn")
+        self.drawn_item.hide()  # until points are drawn
         self.layer_items: dict[str, pg.GraphicsObject] = {
             "heatmap": self.heat_item, "real": self.real_item, "generated": self.fake_item,
             "manifold": self.manifold_item, "arrows": self.arrow_item}
@@ -296,6 +298,7 @@ class GANPanel(SimulationPanel):
         self.target_curve = pg.PlotDataItem(name="target density p_data")
         self.generated_curve = pg.PlotDataItem(name="generated density p_g")
         self.drawn_item_1d = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o")
+        self.drawn_item_1d.hide()  # until points are drawn
         for item in (self.hist_real, self.hist_fake, self.target_curve, self.generated_curve,
                      self.drawn_item_1d):
             self.density_plot.addItem(item)
@@ -616,8 +619,9 @@ class GANPanel(SimulationPanel):
 
     def _show_drawn(self) -> None:
         pts = np.concatenate(self._drawn) if self._drawn else np.empty((0, 2))
-        self.drawn_item.setData(pos=pts)
-        self.drawn_item_1d.setData(pos=pts)
+        for item in (self.drawn_item, self.drawn_item_1d):
+            item.setData(pos=pts)
+            item.setVisible(len(pts) > 0)  # an empty scatter still costs a paint per frame
 
     # -- slow motion ------------------------------------------------------------------
     @Slot(bool)
@@ -893,7 +897,7 @@ class GANPanel(SimulationPanel):
             set_points(self.real_item, real)
         samples = np.asarray(snap["samples"], dtype=float)
         if self.fake_item.isVisible():
-            set_points(self.fake_item, samples)
+            self.fake_item.setData(samples[:, 0], samples[:, 1])
         if self.manifold_item.isVisible():
             x, y, conn = manifold_lines(np.asarray(snap["manifold"]))
             self.manifold_item.setData(x, y, connect=conn, skipFiniteCheck=True)
@@ -1043,8 +1047,7 @@ class GANPanel(SimulationPanel):
         dot = max(2.5, theme.symbol_size * 0.5)
         self.real_item.setSize(dot)
         self.real_item.setBrush(pg.mkBrush(20, 20, 20, 140))
-        self.fake_item.setSize(dot)
-        self.fake_item.setBrush(theme.brush("winner", 0.8))
+        self.fake_item.set_style(dot, theme.brush("winner", 0.8))
         self.drawn_item.setSize(dot)
         self.drawn_item.setBrush(theme.brush("input", 0.9))
         self.drawn_item_1d.setSize(dot)
