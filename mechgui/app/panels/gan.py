@@ -272,8 +272,11 @@ class GANPanel(SimulationPanel):
         self.real_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # the generated points move every frame: one pre-rendered dot stamped at each
         self.fake_item = DotsItem(name="generated")
-        self.manifold_item = pg.PlotDataItem(name="G's noise grid", antialias=False)
-        self.arrow_item = pg.PlotDataItem(connect="pairs", name="−∂L_G/∂x", antialias=False)
+        # line sets replaced every frame: bare curve items (a PlotDataItem wraps one in
+        # bookkeeping that costs more than the drawing)
+        self.manifold_item = pg.PlotCurveItem(antialias=False, skipFiniteCheck=True)
+        self.arrow_item = pg.PlotCurveItem(connect="pairs", antialias=False,
+                                           skipFiniteCheck=True)
         self.drawn_item = pg.ScatterPlotItem(pxMode=True, pen=None, symbol="o", name="drawn")
         self.drawn_item.hide()  # until points are drawn
         self.layer_items: dict[str, pg.GraphicsObject] = {
