@@ -230,8 +230,6 @@ class SimulationPanel(QWidget):
         self.runner.failed.connect(self._on_failed)
         self.runner.refused.connect(self._on_refused)
         self.runner.paramsReplaced.connect(self._on_params_replaced)
-        # The runner makes the engine wait while a frame is drawn, unless its steps run
-        # outside the interpreter lock (then both threads truly run side by side).
         self._awaiting_paint = False
         self._paint_watcher = _PaintWatcher(self)
         self._drawn_timer = QTimer(self)

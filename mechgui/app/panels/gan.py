@@ -866,7 +866,7 @@ class GANPanel(SimulationPanel):
         gx, gy = np.asarray(snap["grid_x"]), np.asarray(snap["grid_y"])
         grid = np.asarray(snap["d_grid"], dtype=np.float32)
         kind = snap["d_output"]
-        # While playing flat out the engine refreshes D's map a dozen times a second:
+        # While playing flat out the engine refreshes D's map at most 5 times a second:
         # an unchanged map is not uploaded again.
         heat_key = (kind, grid.shape)
         unchanged = heat_key == self._heat_key and np.array_equal(grid, self._heat_grid)
