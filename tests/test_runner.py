@@ -33,7 +33,7 @@ class SleepingEngine(Simulation):
         time.sleep(self.params.step_seconds)
 
     def _snapshot(self) -> dict:
-        return {"calls": self.calls}
+        return {"calls": self.calls, "full": self.full_frame}
 
 
 def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
@@ -65,3 +65,32 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
     assert steps_per_frame >= 10  # a 25 ms frame holds about 23 steps of 1 ms
     # never faster than max_fps (a frame may come a quarter of an interval early)
     assert times[29] - times[10] >= 19 * 0.75 / 40
+
+
+def test_frames_are_exact_when_played_a_step_at_a_time(qtbot):
+    """A frame several steps after the last one may reuse a model's costly views
+    (``snapshot(full=False)``); played slowly, a frame per step, every frame is exact."""
+    runner = EngineRunner(SleepingEngine, max_fps=40)
+    frames = []
+
+    def draw(snap):
+        frames.append(snap)
+        runner.frame_drawn()
+
+    runner.snapshotReady.connect(draw)
+    try:
+        runner.start()
+        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+        runner.set_speed(20)
+        runner.play()
+        qtbot.waitUntil(lambda: frames[-1]["step"] >= 6, timeout=5000)
+        slow = list(frames)
+        runner.set_speed(MAX_SPEED)
+        qtbot.waitUntil(lambda: len(frames) >= len(slow) + 10, timeout=5000)
+        runner.pause()
+    finally:
+        assert runner.shutdown()
+    assert not runner.errors
+    assert all(snap["full"] for snap in slow)
+    fast = frames[len(slow) + 2:-1]  # (the last: on pausing, exact)
+    assert fast and not any(snap["full"] for snap in fast)

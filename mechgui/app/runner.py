@@ -328,7 +328,9 @@ class EngineWorker(QObject):
             self._set_playing(False)
             self._publish()
         elif self._unpublished and now >= self._next_frame_at():
-            self._publish(full=False)  # one frame among many: a model may reuse costly views
+            # A frame that shows several steps is one among many: a model may reuse its
+            # costly views.  Played slowly enough for a frame per step, each is exact.
+            self._publish(full=self._unpublished == 1)
 
     def _next_frame_at(self) -> float:
         """When the next frame may be taken: a little before it is due, or up to

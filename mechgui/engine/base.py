@@ -146,8 +146,9 @@ class Simulation(ABC):
     def snapshot(self, *, full: bool = True) -> Mapping[str, Any]:
         """An immutable record: ``model``, ``step``, ``status``, ``done`` and the model's own keys.
 
-        ``full=False`` (a runner playing flat out) lets a model reuse its costliest views
-        for a fraction of a second (:attr:`full_frame`); every other snapshot is exact.
+        ``full=False`` (a runner playing fast, its frames several steps apart) lets a model
+        reuse its costliest views for a fraction of a second (:attr:`full_frame`); every
+        other snapshot is exact.
         """
         self.full_frame = full
         data = {"model": self.name, "step": self.step_count, "status": self.status,

@@ -286,7 +286,7 @@ def threshold(out_real: Tensor, out_fake: Tensor, loss_kind: int) -> Tensor:
 def detail_views(gen: Net, disc: Net, real: Tensor, fake: Tensor, c: Optional[Tensor],
                  grid: Tensor, noise_grid: Tensor, c_mid: Optional[Tensor], loss_kind: int,
                  activation: int, scale: float, shift: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    """The views a frame shows at most five times a second while playing flat out, in one
+    """The views a frame shows at most five times a second while playing fast, in one
     call (float64, on the CPU): D's accuracy on the fixed real batch and on the
     generated one (``fake``, network coordinates), D on the grid points (a probability
     for the logit losses, else the score or critic), and G on the noise grid (data

@@ -816,8 +816,9 @@ class GAN(Simulation):
         Only ``samples``, ``gradients``, the losses and the counters are computed for
         every frame: the rest (D's map and accuracies on the fixed batches, G's noise
         grid, the densities, the metrics, the histories) for frames taken with
-        ``full=False`` (a runner playing flat out) at most every DETAIL_INTERVAL
-        seconds; ``detail_step`` is the step they show.  Every other snapshot is exact.
+        ``full=False`` (a runner playing fast, frames several steps apart) at most every
+        DETAIL_INTERVAL seconds; ``detail_step`` is the step they show.  Every other
+        snapshot is exact.
         """
         p = self.params
         frame_views = compiled.compiled("frame_views") or compiled.frame_views
