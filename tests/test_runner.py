@@ -94,3 +94,30 @@ def test_frames_are_exact_when_played_a_step_at_a_time(qtbot):
     assert all(snap["full"] for snap in slow)
     fast = frames[len(slow) + 2:-1]  # (the last: on pausing, exact)
     assert fast and not any(snap["full"] for snap in fast)
+
+
+def test_speeding_up_from_a_slow_speed_does_not_stall_the_engine(qtbot):
+    """Played slowly, each call takes the one step that is due; turned up to full speed
+    the engine goes on in calls of a frame's worth, not in one call of thousands of
+    steps sized while it was slow."""
+    runner = EngineRunner(SleepingEngine, max_fps=40)
+    frames = []
+
+    def draw(snap):
+        frames.append(snap)
+        runner.frame_drawn()
+
+    runner.snapshotReady.connect(draw)
+    try:
+        runner.start()
+        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
+        runner.set_speed(50)
+        runner.play()
+        qtbot.wait(1000)  # some fifty calls of a step each
+        slow_step = frames[-1]["step"]
+        runner.set_speed(MAX_SPEED)
+        qtbot.waitUntil(lambda: frames[-1]["step"] >= slow_step + 100, timeout=3000)
+        runner.pause()
+    finally:
+        assert runner.shutdown()
+    assert not runner.errors

@@ -383,8 +383,11 @@ class EngineWorker(QObject):
                                       else 0.7 * self._step_seconds + 0.3 * per_step)
             # Grow or shrink the chunk (for Step N, and for steps under the lock while
             # playing) so one call takes 0.5 to 4 ms, or 4 to 16 ms outside the lock.
+            # Only a call of a whole chunk may grow it: calls the speed cuts short are
+            # quick however large the chunk, which would otherwise grow without bound and
+            # stall the engine in one huge call once the speed goes up.
             low, high = (0.004, 0.016) if free else (0.0005, 0.004)
-            if elapsed < low and self._chunk < 1 << 16:
+            if elapsed < low and want >= self._chunk and self._chunk < 1 << 16:
                 self._chunk *= 2
             elif elapsed > high and self._chunk > 1:
                 self._chunk //= 2
