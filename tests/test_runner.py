@@ -3,6 +3,8 @@
 import time
 from dataclasses import dataclass
 
+import pytest
+
 from mechgui.app.runner import MAX_SPEED, EngineRunner
 from mechgui.engine import Simulation
 from mechgui.engine.params import Float, ParamSet
@@ -36,28 +38,40 @@ class SleepingEngine(Simulation):
         return {"calls": self.calls, "full": self.full_frame}
 
 
-def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
+class Viewer:
+    """A runner of a :class:`SleepingEngine` and a view that draws every frame at once:
+    ``frames`` and ``times`` (when each came)."""
+
+    def __init__(self, qtbot) -> None:
+        self.runner = EngineRunner(SleepingEngine, max_fps=40)
+        self.frames: list = []
+        self.times: list[float] = []
+        self.runner.snapshotReady.connect(self.draw)
+        self.runner.start()
+        qtbot.waitUntil(lambda: len(self.frames) > 0, timeout=5000)
+
+    def draw(self, snap) -> None:
+        self.frames.append(snap)
+        self.times.append(time.perf_counter())
+        self.runner.frame_drawn()
+
+
+@pytest.fixture
+def viewer(qtbot):
+    view = Viewer(qtbot)
+    yield view
+    view.runner.pause()
+    assert view.runner.shutdown()
+    assert not view.runner.errors
+
+
+def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot, viewer):
     """Each call ends by retaking the interpreter lock (a wait behind the GUI's drawing):
     a slice fills the time to the next frame with one call, not many short ones."""
-    runner = EngineRunner(SleepingEngine, max_fps=40)
-    frames, times = [], []
-
-    def draw(snap):
-        frames.append(snap)
-        times.append(time.perf_counter())
-        runner.frame_drawn()
-
-    runner.snapshotReady.connect(draw)
-    try:
-        runner.start()
-        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
-        runner.set_speed(MAX_SPEED)
-        runner.play()
-        qtbot.waitUntil(lambda: len(frames) >= 30, timeout=5000)
-        runner.pause()
-    finally:
-        assert runner.shutdown()
-    assert not runner.errors
+    frames, times = viewer.frames, viewer.times
+    viewer.runner.set_speed(MAX_SPEED)
+    viewer.runner.play()
+    qtbot.waitUntil(lambda: len(frames) >= 30, timeout=5000)
     first, last = frames[10], frames[29]  # after the first frames measured a step's time
     calls = last["calls"] - first["calls"]
     steps_per_frame = (last["step"] - first["step"]) / 19
@@ -67,57 +81,29 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot):
     assert times[29] - times[10] >= 19 * 0.75 / 40
 
 
-def test_frames_are_exact_when_played_a_step_at_a_time(qtbot):
+def test_frames_are_exact_when_played_a_step_at_a_time(qtbot, viewer):
     """A frame several steps after the last one may reuse a model's costly views
     (``snapshot(full=False)``); played slowly, a frame per step, every frame is exact."""
-    runner = EngineRunner(SleepingEngine, max_fps=40)
-    frames = []
-
-    def draw(snap):
-        frames.append(snap)
-        runner.frame_drawn()
-
-    runner.snapshotReady.connect(draw)
-    try:
-        runner.start()
-        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
-        runner.set_speed(20)
-        runner.play()
-        qtbot.waitUntil(lambda: frames[-1]["step"] >= 6, timeout=5000)
-        slow = list(frames)
-        runner.set_speed(MAX_SPEED)
-        qtbot.waitUntil(lambda: len(frames) >= len(slow) + 10, timeout=5000)
-        runner.pause()
-    finally:
-        assert runner.shutdown()
-    assert not runner.errors
+    runner, frames = viewer.runner, viewer.frames
+    runner.set_speed(20)
+    runner.play()
+    qtbot.waitUntil(lambda: frames[-1]["step"] >= 6, timeout=5000)
+    slow = list(frames)
+    runner.set_speed(MAX_SPEED)
+    qtbot.waitUntil(lambda: len(frames) >= len(slow) + 10, timeout=5000)
     assert all(snap["full"] for snap in slow)
-    fast = frames[len(slow) + 2:-1]  # (the last: on pausing, exact)
+    fast = frames[len(slow) + 2:]
     assert fast and not any(snap["full"] for snap in fast)
 
 
-def test_speeding_up_from_a_slow_speed_does_not_stall_the_engine(qtbot):
+def test_speeding_up_from_a_slow_speed_does_not_stall_the_engine(qtbot, viewer):
     """Played slowly, each call takes the one step that is due; turned up to full speed
     the engine goes on in calls of a frame's worth, not in one call of thousands of
     steps sized while it was slow."""
-    runner = EngineRunner(SleepingEngine, max_fps=40)
-    frames = []
-
-    def draw(snap):
-        frames.append(snap)
-        runner.frame_drawn()
-
-    runner.snapshotReady.connect(draw)
-    try:
-        runner.start()
-        qtbot.waitUntil(lambda: len(frames) > 0, timeout=5000)
-        runner.set_speed(50)
-        runner.play()
-        qtbot.wait(1000)  # some fifty calls of a step each
-        slow_step = frames[-1]["step"]
-        runner.set_speed(MAX_SPEED)
-        qtbot.waitUntil(lambda: frames[-1]["step"] >= slow_step + 100, timeout=3000)
-        runner.pause()
-    finally:
-        assert runner.shutdown()
-    assert not runner.errors
+    runner, frames = viewer.runner, viewer.frames
+    runner.set_speed(50)
+    runner.play()
+    qtbot.wait(1000)  # some fifty calls of a step each
+    slow_step = frames[-1]["step"]
+    runner.set_speed(MAX_SPEED)
+    qtbot.waitUntil(lambda: frames[-1]["step"] >= slow_step + 100, timeout=3000)
