@@ -14,6 +14,7 @@ creating a MaxNet never imports torch.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from .base import Simulation, freeze, to_jsonable
@@ -22,6 +23,7 @@ from .presets import Preset, load_preset, presets
 
 __all__ = [
     "MODELS",
+    "Model",
     "ParameterError",
     "ParamSet",
     "Preset",
@@ -30,32 +32,63 @@ __all__ = [
     "freeze",
     "load_preset",
     "model_class",
+    "model_title",
+    "params_class",
     "presets",
     "to_jsonable",
 ]
 
-#: Registry: model name -> "module:Class" (imported lazily).
-MODELS: dict[str, str] = {
-    "maxnet": "mechgui.engine.maxnet:MaxNet",
-    "mexican_hat": "mechgui.engine.mexican_hat:MexicanHat",
-    "hamming": "mechgui.engine.hamming:HammingNet",
-    "som": "mechgui.engine.som:SOM",
-    "gan": "mechgui.engine.gan:GAN",
-}
+@dataclass(frozen=True)
+class Model:
+    """A registry entry: where a mechanism's simulation and its parameters live.
+
+    ``params`` names a module that imports neither torch nor numba, so that a window
+    can build a form for a model without waiting for its engine's libraries.
+    """
+
+    name: str
+    title: str
+    simulation: str  # "module:Class"
+    params: str      # "module:Class"
 
 
-def _unknown_model(model: Any) -> ParameterError:
-    return ParameterError("model", model, "expected one of " + ", ".join(MODELS))
+#: Registry: model name -> entry (modules are imported on first use).
+MODELS: dict[str, Model] = {m.name: m for m in (
+    Model("maxnet", "MaxNet", "mechgui.engine.maxnet:MaxNet", "mechgui.engine.maxnet:MaxNetParams"),
+    Model("mexican_hat", "Mexican Hat", "mechgui.engine.mexican_hat:MexicanHat",
+          "mechgui.engine.mexican_hat:MexicanHatParams"),
+    Model("hamming", "Hamming net", "mechgui.engine.hamming:HammingNet",
+          "mechgui.engine.hamming:HammingParams"),
+    Model("som", "Kohonen SOM", "mechgui.engine.som:SOM", "mechgui.engine.som.params:SOMParams"),
+    Model("gan", "GAN", "mechgui.engine.gan:GAN", "mechgui.engine.gan.params:GANParams"),
+)}
+
+
+def _entry(model: Any) -> Model:
+    try:
+        return MODELS[model]
+    except (KeyError, TypeError):
+        raise ParameterError("model", model, "expected one of " + ", ".join(MODELS)) from None
+
+
+def _load(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def model_class(model: str) -> type[Simulation]:
-    """The :class:`Simulation` subclass registered under ``model``."""
-    try:
-        target = MODELS[model]
-    except (KeyError, TypeError):
-        raise _unknown_model(model) from None
-    module, _, cls = target.partition(":")
-    return getattr(importlib.import_module(module), cls)
+    """The :class:`Simulation` subclass registered under ``model`` (imports its engine)."""
+    return _load(_entry(model).simulation)
+
+
+def params_class(model: str) -> type[ParamSet]:
+    """The parameter declarations of ``model``, without importing its engine."""
+    return _load(_entry(model).params)
+
+
+def model_title(model: str) -> str:
+    """The model's name for people, e.g. "Kohonen SOM"."""
+    return _entry(model).title
 
 
 def create(model: str, *, seed: int | None = None, **params: Any) -> Simulation:

@@ -95,12 +95,13 @@ class Simulation(ABC):
     Params: ClassVar[type[ParamSet]]
     #: Bound on steps when a caller runs "until done" (the CLI without --steps).
     run_limit: ClassVar[int] = 100_000
-    #: True if :meth:`step` spends nearly all its time in compiled code that releases
-    #: Python's interpreter lock (a GUI may then draw while it runs).  A model whose
-    #: answer depends on its parameters makes this a property: read it from an instance.
+    #: Snapshot keys that cost far more than the rest (maps over all the data, metrics).
+    #: ``snapshot(detail=False)`` gives them as they were at the last detailed snapshot.
+    detail_keys: ClassVar[tuple[str, ...]] = ()
+    #: True when :meth:`step` spends nearly all its time in compiled code that releases
+    #: Python's interpreter lock.  A description, not a switch: a model whose answer
+    #: depends on its parameters makes it a property.
     steps_release_gil: ClassVar[bool] = False
-    #: False while a snapshot is taken for a frame among many (see :meth:`snapshot`).
-    full_frame: bool = True
 
     def __init__(self, params: ParamSet | Mapping[str, Any] | None = None, *,
                  seed: int | None = None, **changes: Any) -> None:
@@ -127,6 +128,7 @@ class Simulation(ABC):
         self.rng = np.random.default_rng(self.seed)
         self.step_count = 0
         self.status = RUNNING
+        self._detail: tuple[int, ParamSet, dict[str, Any]] | None = None
         self._reset()
 
     def step(self, n: int = 1) -> int:
@@ -143,17 +145,26 @@ class Simulation(ABC):
         """True once a final state is reached; further steps do nothing."""
         return self.status != RUNNING
 
-    def snapshot(self, *, full: bool = True) -> Mapping[str, Any]:
-        """An immutable record: ``model``, ``step``, ``status``, ``done`` and the model's own keys.
+    def snapshot(self, *, detail: bool = True) -> Mapping[str, Any]:
+        """An immutable record: ``model``, ``step``, ``status``, ``done``, ``detail``, and
+        the model's own keys.
 
-        ``full=False`` (a runner playing fast, its frames several steps apart) lets a model
-        reuse its costliest views for a fraction of a second (:attr:`full_frame`); every
-        other snapshot is exact.
+        With ``detail=False`` the :attr:`detail_keys` are those of the last detailed
+        snapshot (``detail_step`` says which step), unless the parameters changed since.
         """
-        self.full_frame = full
         data = {"model": self.name, "step": self.step_count, "status": self.status,
                 "done": self.done}
         data.update(self._snapshot())
+        if self.detail_keys:
+            kept = self._detail
+            if detail or kept is None or kept[1] is not self.params:
+                kept = (self.step_count, self.params,
+                        {key: Frozen(value) for key, value in self._snapshot_detail().items()})
+                self._detail = kept
+                detail = True
+            data.update(kept[2])
+            data["detail_step"] = kept[0]
+        data["detail"] = detail
         return freeze(data)
 
     def set_params(self, params: ParamSet | None = None, **changes: Any) -> bool:
@@ -192,6 +203,11 @@ class Simulation(ABC):
     @abstractmethod
     def _snapshot(self) -> dict[str, Any]:
         """The model's own snapshot keys (copied and frozen by :meth:`snapshot`)."""
+
+    def _snapshot_detail(self) -> dict[str, Any]:
+        """The :attr:`detail_keys`, computed right after :meth:`_snapshot` (which may
+        leave intermediate results for it)."""
+        return {}
 
     def _apply_live(self, old: ParamSet, changed: list[str]) -> None:
         """Apply live parameter changes in place; raise NotImplementedError to reset instead."""
