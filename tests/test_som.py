@@ -9,11 +9,13 @@ import time
 import numpy as np
 import pytest
 
-import mechgui.engine.som as som_module
+import mechgui.engine.som.model as som_model
 from mechgui.cli import main
 from mechgui.engine import ParameterError, create, load_preset, model_class, presets
-from mechgui.engine.som import (TOPOLOGIES, grid_distance, grid_positions, lattice_edges,
-                                learning_rate_at, neighborhood_units, radius_at, SOMParams)
+from mechgui.engine.som import (NEIGHBORHOODS, RADIUS_DECAYS, RATE_DECAYS, TOPOLOGIES, grid_distance,
+                                grid_positions, lattice_edges, learning_rate_at, neighborhood_units,
+                                radius_at, u_matrix, SOMParams)
+from mechgui.engine.som import geometry, schedules
 
 W0 = [[.2, .6, .5, .9], [.8, .4, .7, .3]]  # Example 4.4, units × inputs
 
@@ -240,7 +242,7 @@ def test_bulk_steps_equal_single_steps_and_the_numpy_path(topology, neighborhood
                 "updated", "update_rates", "distances"):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     assert a["winner"] == b["winner"] and a["input_index"] == b["input_index"]
-    monkeypatch.setattr(som_module, "_kernels", False)  # as without numba
+    monkeypatch.setattr(som_model, "_kernels", False)  # as without numba
     slow = create("som", seed=7, **kw)
     slow.step(50)
     slow.step(61)
@@ -320,6 +322,62 @@ def test_snapshot_is_frozen_and_cheap_on_a_30x30_map():
         net.snapshot()
     assert (time.perf_counter() - start) / 60 < 0.004  # far below a 60 fps frame
 
+
+
+def test_the_data_travels_in_the_snapshot_frozen_once_per_reset():
+    net = create("som", dataset="letters", rows=3, cols=3, epochs=2, seed=0)
+    first = net.snapshot()
+    net.step(5)
+    second = net.snapshot(detail=False)
+    assert second["data"] is first["data"] and second["labels"] is first["labels"]
+    assert first["data"].shape == (21, 63) and not first["data"].flags.writeable
+    assert first["labels"][:3] == ("A1", "B1", "C1") and len(first["labels"]) == 21
+    np.testing.assert_array_equal(second["input"], first["data"][second["input_index"]])
+    net.reset()
+    again = net.snapshot()
+    assert again["data"] is not first["data"]
+    np.testing.assert_array_equal(again["data"], first["data"])
+    assert create("som", points=7).snapshot()["labels"] == tuple("1234567")
+
+
+def test_a_snapshot_without_detail_keeps_the_last_maps():
+    net = create("som", points=80, rows=4, cols=4, epochs=3, seed=2)
+    net.step(10)
+    detailed = net.snapshot()
+    assert detailed["detail"] is True and detailed["detail_step"] == 10
+    net.step(50)
+    quick = net.snapshot(detail=False)
+    assert quick["detail"] is False and quick["step"] == 60 and quick["detail_step"] == 10
+    for key in net.detail_keys:
+        assert quick[key] is detailed[key], key
+    assert not np.array_equal(quick["weights"], detailed["weights"])
+    fresh = net.snapshot()
+    assert fresh["detail_step"] == 60
+    np.testing.assert_array_equal(fresh["u_matrix"], u_matrix(fresh["weights"], 4, 4, "rectangular"))
+    assert fresh["hit_map"].sum() == 80 and len(fresh["data_winners"]) == 80
+    net.set_params(learning_rate=0.2)  # live: no reset, but the maps are computed again
+    assert net.snapshot(detail=False)["detail"] is True
+    net.reset()
+    assert net.snapshot(detail=False)["detail_step"] == 0
+
+
+def test_the_parameters_load_without_numba_or_the_model(python):
+    code = ("import sys, mechgui.engine.som.params\n"
+            "assert 'numba' not in sys.modules and 'mechgui.engine.som.kernels' not in sys.modules\n"
+            "from mechgui.engine import create\n"
+            "create('som', points=20, rows=2, cols=2).snapshot()\n"
+            "assert 'numba' not in sys.modules  # the kernels load on the first training call\n")
+    python(code)
+
+
+def test_the_named_choices_have_their_functions_and_kernel_codes():
+    assert tuple(schedules.RATE_DECAY_FUNCTIONS) == RATE_DECAYS
+    assert tuple(schedules.RADIUS_DECAY_FUNCTIONS) == RADIUS_DECAYS
+    assert tuple(schedules.NEIGHBORHOOD_FUNCTIONS) == NEIGHBORHOODS
+    assert tuple(geometry.TOPOLOGY_CODE) == TOPOLOGIES
+    from mechgui.engine.som import kernels
+    codes = (kernels.RECTANGULAR, kernels.HEXAGONAL, kernels.DIAMOND, kernels.LINEAR, kernels.NONE)
+    assert codes == tuple(geometry.TOPOLOGY_CODE.values())
 
 def test_presets_are_valid_and_named_as_promised():
     names = presets("som")

@@ -1,18 +1,15 @@
-"""The SOM's inner loops, compiled with numba (imported only on the first training call).
+"""The SOM's inner loops (Steps 3–5, and the winners of the metrics), compiled with numba.
 
-:mod:`mechgui.engine.som` imports this module lazily, the first time a map is
-trained, so importing :mod:`mechgui.engine` (and starting the GUI) never pays
-numba's import or compile time.  ``cache=True`` keeps the machine code in
-``__pycache__``, so the compile (about a second) happens once per installation.
+:mod:`.model` imports this module on the first training call, so importing the
+engine (and starting the GUI) never pays numba's import or compile time.
+``cache=True`` keeps the machine code in ``__pycache__``: the compile (about a
+second) happens once per installation.
 
-Topology codes (shared with :mod:`mechgui.engine.som`): 0 rectangular
-(Chebyshev distance), 1 hexagonal (ring distance, odd rows shifted right),
-2 diamond (Manhattan distance), 3 linear (index distance), 4 none.
-
-The neighbourhood enters as ``table``: ``table[d]`` is the rate α·h(d) of a
-unit at grid distance ``d`` from the winner; units farther than
-``len(table) - 1`` do not learn.  Grid distances are integers on every
-topology, so a table lookup replaces any per-unit ``exp``.
+Topologies are passed as the codes of :data:`.geometry.TOPOLOGY_CODE`.  The
+neighbourhood enters as ``table``: ``table[d]`` is the rate α·h(d) of a unit at
+grid distance ``d`` from the winner; units farther than ``len(table) - 1`` do
+not learn.  Grid distances are integers on every topology, so a table lookup
+replaces any per-unit ``exp``.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from numba import njit
 
 __all__ = ["train_samples", "best_two_units"]
 
+#: The codes of :data:`.geometry.TOPOLOGY_CODE`.
 RECTANGULAR, HEXAGONAL, DIAMOND, LINEAR, NONE = 0, 1, 2, 3, 4
 
 
