@@ -5,6 +5,9 @@ import json
 import math
 import os
 import pickle
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -14,8 +17,10 @@ torch = pytest.importorskip("torch")
 from mechgui.cli import main  # noqa: E402
 from mechgui.engine import ParameterError, create, load_preset  # noqa: E402
 from mechgui.engine.gan import GAN, ModelFileError  # noqa: E402
-from mechgui.engine.gan import compiled as compiled_passes  # noqa: E402
-from mechgui.engine.gan.engine import HISTORY_CAPACITY, _History  # noqa: E402
+from mechgui.engine.gan import passes as gan_passes  # noqa: E402
+from mechgui.engine.gan import sampling  # noqa: E402
+from mechgui.engine.gan.model import HISTORY_CAPACITY  # noqa: E402
+from mechgui.engine.history import History  # noqa: E402
 from mechgui.engine.gan.metrics import (LN2, js_divergence, mode_coverage,  # noqa: E402
                                         optimal_discriminator, wasserstein_1d)
 
@@ -65,7 +70,7 @@ def test_optimal_discriminator_on_known_densities():
     d_star = optimal_discriminator(p, q)
     np.testing.assert_allclose(d_star, 1 / (1 + np.exp(x - 0.5)), rtol=1e-9)
     np.testing.assert_allclose(optimal_discriminator(p, p), 0.5)
-    # V(D*, G) = −log 4 + 2·JSD(p_data ‖ p_g) (seed 001).
+    # V(D*, G) = −log 4 + 2·JSD(p_data ‖ p_g) (the GAN seminar).
     dx = x[1] - x[0]
     value = np.sum(p * np.log(d_star) + q * np.log(1 - d_star)) * dx
     m = (p + q) / 2
@@ -157,8 +162,9 @@ def test_conditional_gan_samples_lie_in_the_prior_box(cgan):
 def passes(request, monkeypatch):
     """Run the test with the TorchScript passes, then with the same functions uncompiled."""
     if request.param == "uncompiled":
-        monkeypatch.setattr(compiled_passes, "_COMPILED",
-                            dict.fromkeys(compiled_passes.COMPILED_FUNCTIONS))
+        monkeypatch.setattr(gan_passes, "COMPILE", False)
+    assert (gan_passes.function("train") is gan_passes.compiled.train) == \
+        (request.param == "uncompiled" or gan_passes.scripted("train") is None)
     return request.param
 
 
@@ -219,7 +225,7 @@ def _reference_d_update(sim):
 
 
 def _reference_g_loss(loss, out_fake):
-    """G's losses as autograd sees them (seed 000; Goodfellow's heuristic; Mao et al.; WGAN)."""
+    """G's losses as autograd sees them (the chapter 4 notes; Goodfellow; Mao et al.; WGAN)."""
     softplus = torch.nn.functional.softplus
     return {"minimax": lambda: -softplus(out_fake).mean(),          # log(1 − D(G(z)))
             "non-saturating": lambda: softplus(-out_fake).mean(),    # −log D(G(z))
@@ -293,8 +299,7 @@ def test_snapshot_gradient_arrows_equal_autograd(loss, dataset):
 def test_whole_iterations_equal_passes_one_by_one(passes, settings, monkeypatch):
     """train() (pools refilled mid-run, a checkpoint, the history buffer flushed) gives
     what the passes called one by one give, to the bit."""
-    from mechgui.engine.gan import engine as gan_engine
-    monkeypatch.setattr(gan_engine, "POOL_ROWS", 4096)  # refills every few dozen iterations
+    monkeypatch.setattr(sampling, "POOL_ROWS", 4096)  # refills every few dozen iterations
     refills = []
     refill_noise = GAN._refill_noise
 
@@ -339,7 +344,9 @@ def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):
     """TorchScript runs the same operations: the same run, to the bit."""
     if not hasattr(torch.jit, "script"):
         pytest.skip("no TorchScript in this torch: the engine uses the uncompiled functions")
-    assert compiled_passes.compiled("train") is not None  # TorchScript compiles them here
+    assert gan_passes.scripted("train") is not None  # TorchScript compiles them here
+    assert all(gan_passes.function(name) is gan_passes.scripted(name)
+               for name in gan_passes.OPERATIONS)
     runs = {}
     for dataset, loss in (("rosenbrock", "non-saturating"), ("gaussian-1d", "wgan-gp"),
                           ("ring-8", "least-squares")):
@@ -349,8 +356,9 @@ def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):
         fast = create("gan", seed=8, **settings)
         fast.step(150)
         runs[dataset] = settings, fast, fast.snapshot()
-    monkeypatch.setattr(compiled_passes, "_COMPILED",
-                        dict.fromkeys(compiled_passes.COMPILED_FUNCTIONS))
+    monkeypatch.setattr(gan_passes, "COMPILE", False)
+    assert not any(gan_passes.function(name) is gan_passes.scripted(name)
+                   for name in gan_passes.OPERATIONS)
     for settings, fast, frame in runs.values():
         plain = create("gan", seed=8, **settings)
         plain.step(150)
@@ -363,16 +371,20 @@ def test_compiled_passes_equal_the_uncompiled_functions(monkeypatch):
             np.testing.assert_array_equal(frame[key], plain_frame[key], err_msg=key)
 
 
-def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monkeypatch):
-    from mechgui.engine.gan import engine as gan_engine
+def test_plain_snapshots_reuse_the_costly_views_and_detailed_ones_recompute(monkeypatch):
     sim = create("gan", seed=0, **SMALL)
     sim.step(3)
-    first = sim.snapshot(full=False)
-    assert first["detail_step"] == 3
-    monkeypatch.setattr(gan_engine, "DETAIL_INTERVAL", 60.0)
+    first = sim.snapshot()
+    assert first["detail_step"] == 3 and first["detail"]
     sim.step(2)
-    quick = sim.snapshot(full=False)    # within DETAIL_INTERVAL of the last computation
-    assert quick["step"] == 5 and quick["detail_step"] == 3
+
+    def no_clock(*_):
+        raise AssertionError("the engine read the clock")
+
+    for name in ("perf_counter", "monotonic", "time"):  # reuse is by request, not by time
+        monkeypatch.setattr(time, name, no_clock)
+    quick = sim.snapshot(detail=False)
+    assert quick["step"] == 5 and quick["detail_step"] == 3 and not quick["detail"]
     np.testing.assert_array_equal(quick["d_grid"], first["d_grid"])
     # … the same read-only copy, not copied again for every frame
     assert quick["d_grid"] is first["d_grid"] and not quick["d_grid"].flags.writeable
@@ -384,12 +396,16 @@ def test_frames_among_many_may_reuse_the_costly_views_and_others_are_exact(monke
     np.testing.assert_array_equal(exact["samples"], quick["samples"])
     assert list(exact["metric_history"]["step"]) == [3, 5]
     sim.set_params(loss="least-squares")           # new parameters: never reused
-    scored = sim.snapshot(full=False)
-    assert scored["d_output"] == "score" and scored["detail_step"] == 5
+    scored = sim.snapshot(detail=False)
+    assert scored["d_output"] == "score" and scored["detail_step"] == 5 and scored["detail"]
     assert not np.array_equal(scored["d_grid"], exact["d_grid"])   # D's raw score, not σ
-    monkeypatch.setattr(gan_engine, "DETAIL_INTERVAL", 0.0)
-    sim.step(1)
-    assert sim.snapshot(full=False)["detail_step"] == 6
+    # D alone changes without a step: a detailed snapshot shows the new D
+    sim.step_discriminator(1)
+    assert sim.snapshot(detail=False)["d_grid"] is scored["d_grid"]
+    fresh = sim.snapshot()
+    assert fresh["detail_step"] == 5 and not np.array_equal(fresh["d_grid"], scored["d_grid"])
+    # one metric row per state of the networks, however often it is shown
+    assert list(sim.snapshot()["metric_history"]["step"]) == [3, 5, 5, 5]
 
 
 # -- live and structural changes ----------------------------------------------
@@ -518,11 +534,28 @@ def test_slow_motion_phases_and_single_network_steps():
     assert sim.step_count == 2
 
 
+@pytest.mark.parametrize("loss", ["non-saturating", "wgan-gp"])  # whole iterations, by passes
+def test_last_update_says_which_networks_the_last_call_trained(loss):
+    sim = create("gan", seed=0, k=2, loss=loss, **SMALL)
+    assert sim.snapshot()["last_update"] == "none"
+    for call, expected in ((lambda: sim.step_discriminator(3), "D"),
+                           (lambda: sim.step_generator(1), "G"),
+                           (lambda: sim.step(2), "D and G"),
+                           (sim.step_phase, "D"),       # pass 1 of slow motion
+                           (sim.step_phase, "G"),       # pass 2 finishes the iteration
+                           (lambda: sim.step_discriminator(1), "D"),
+                           (lambda: sim.step(1), "D and G")):
+        call()
+        assert sim.snapshot()["last_update"] == expected
+    sim.reset()
+    assert sim.snapshot()["last_update"] == "none"
+
+
 def test_history_stays_flat():
-    hist = _History()
+    hist = History(2, HISTORY_CAPACITY, "mean")
     for step in range(1, 10 * HISTORY_CAPACITY + 1):
         hist.add(step, (float(step), 1.0))
-    table = hist.as_dict(("a", "b"))
+    table = {**hist.table(("a", "b")), "window": hist.stride}
     assert len(table["step"]) < HISTORY_CAPACITY
     assert table["step"][-1] <= 10 * HISTORY_CAPACITY
     assert np.all(np.diff(table["step"]) > 0)
@@ -547,9 +580,9 @@ def test_save_load_round_trip(tmp_path):
     sim = create("gan", seed=3, hidden_units=24, noise_dim=3, batch_size=64)
     sim.step(15)
     path = tmp_path / "model.pt"
-    sim.save(path)
+    assert sim.save(path) == path
     other = create("gan", seed=99)
-    other.load(path)
+    assert other.load(path) is other.params
     assert other.params.hidden_units == 24 and other.params.noise_dim == 3
     assert other.step_count == 15
     assert same_weights(weights(sim), weights(other))
@@ -566,6 +599,7 @@ def test_load_refuses_a_file_that_does_not_fit(tmp_path):
     before = weights(sim)
     with pytest.raises(ModelFileError, match=r"shape \(8, 2\).*needs \(16, 2\)"):
         sim.load(path, use_file_params=False)
+    kept = sim.params
     assert same_weights(before, weights(sim)) and sim.params.hidden_units == 16
     # A file whose tensors contradict its own parameters.
     record = torch.load(path, weights_only=True)
@@ -580,7 +614,7 @@ def test_load_refuses_a_file_that_does_not_fit(tmp_path):
     (tmp_path / "junk.pt").write_bytes(b"not a torch file at all")
     with pytest.raises(ModelFileError, match="not a mechgui GAN model file"):
         sim.load(tmp_path / "junk.pt")
-    assert same_weights(before, weights(sim))
+    assert same_weights(before, weights(sim)) and sim.params is kept
 
 
 class _Exploit:
@@ -623,3 +657,31 @@ def test_cli_table_and_presets(capsys):
     for name in ("gaussian-1d-toy", "ring-8", "grid-25", "wgan-gp-ring", "rosenbrock-cgan"):
         preset = load_preset("gan", name)
         GAN.Params.from_mapping(preset.params)
+
+
+# -- imports and switches ----------------------------------------------------------
+def _python(code, **env):
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, **env})
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_parameters_and_package_import_without_torch():
+    """A window builds the GAN's form on its GUI thread: no torch for that."""
+    assert _python("import sys, mechgui.engine.gan.params, mechgui.engine.gan as g\n"
+                   "from mechgui.engine import params_class\n"
+                   "g.GANParams(); params_class('gan')(dataset='gaussian-1d').dimension\n"
+                   "print('torch' in sys.modules)") == "False"
+
+
+def test_compilation_switch_from_the_environment():
+    code = ("from mechgui.engine import create\n"
+            "from mechgui.engine.gan import passes\n"
+            "sim = create('gan', seed=0, hidden_layers=1, hidden_units=8, batch_size=16)\n"
+            "sim.step(3)\n"
+            "print(passes.COMPILE, passes.function('train') is passes.compiled.train,"
+            " sim.steps_release_gil)")
+    assert _python(code, MECHGUI_GAN_COMPILED="0") == "False True False"
+    if gan_passes.scripted("train") is not None:
+        assert _python(code, MECHGUI_GAN_COMPILED="1") == "True False True"

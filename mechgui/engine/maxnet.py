@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .base import RUNNING, Simulation
+from .history import History
 from .params import Float, Int, ParamSet, Vector
 
 __all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning"]
@@ -26,6 +27,8 @@ __all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning"]
 CONVERGED, ALL_ZERO, TIE, MAX_STEPS = "converged", "all_zero", "tie", "max_steps"
 #: How many nodes (the strongest at t = 0) the snapshot's trajectory follows.
 TRACKED_NODES = 12
+#: Trajectory rows kept: 2¹² + 1, so that halving keeps both the first and the newest row.
+TRAJECTORY_ROWS = 4097
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,36 +74,11 @@ def classify(activations: np.ndarray) -> tuple[str, int | None]:
     return RUNNING, None
 
 
-class _Trajectory:
-    """Rows of tracked activations at steps 0, s, 2s, …; the stride s doubles when full."""
-
-    capacity = 4096
-
-    def __init__(self, first: np.ndarray) -> None:
-        self.rows = np.empty((self.capacity, first.size))
-        self.steps = np.empty(self.capacity, dtype=np.int64)
-        self.rows[0], self.steps[0] = first, 0
-        self.count, self.stride = 1, 1
-
-    def add(self, step: int, row: np.ndarray) -> None:
-        if step % self.stride:
-            return
-        if self.count == self.capacity:
-            keep = self.steps[: self.count] % (2 * self.stride) == 0
-            kept = int(keep.sum())
-            self.rows[:kept] = self.rows[: self.count][keep]
-            self.steps[:kept] = self.steps[: self.count][keep]
-            self.count, self.stride = kept, 2 * self.stride
-            if step % self.stride:
-                return
-        self.rows[self.count], self.steps[self.count] = row, step
-        self.count += 1
-
-    def arrays(self, step: int, current: np.ndarray) -> dict[str, np.ndarray]:
-        rows, steps = self.rows[: self.count], self.steps[: self.count]
-        if steps[-1] != step:  # always end with the current state
-            rows, steps = np.vstack([rows, current]), np.append(steps, step)
-        return {"trajectory": rows, "trajectory_steps": steps}
+def _trajectory(first: np.ndarray) -> History:
+    """The tracked activations at steps 0, s, 2s, …; the stride s doubles when full."""
+    trajectory = History(first.size, TRAJECTORY_ROWS, "thin")
+    trajectory.add(0, first)
+    return trajectory
 
 
 class MaxNet(Simulation):
@@ -123,7 +101,7 @@ class MaxNet(Simulation):
     def _reset(self) -> None:
         self.activations = np.array(self.params.activations, dtype=float)
         self.tracked = np.argsort(-self.activations, kind="stable")[:TRACKED_NODES]
-        self._trajectory = _Trajectory(self.activations[self.tracked])
+        self._trajectory = _trajectory(self.activations[self.tracked])
         self._settle()
 
     def _settle(self) -> None:
@@ -153,8 +131,14 @@ class MaxNet(Simulation):
             "warning": epsilon_warning(self.params.epsilon, a.size),
             "leaders": np.flatnonzero(a == top) if top > 0 else np.empty(0, dtype=int),
             "tracked": self.tracked,
-            **self._trajectory.arrays(self.step_count, a[self.tracked]),
+            **self._trajectory_arrays(a[self.tracked]),
         }
+
+    def _trajectory_arrays(self, current: np.ndarray) -> dict[str, np.ndarray]:
+        rows, steps = self._trajectory.rows, self._trajectory.steps
+        if steps[-1] != self.step_count:  # always end with the current state
+            rows, steps = np.vstack([rows, current]), np.append(steps, self.step_count)
+        return {"trajectory": rows, "trajectory_steps": steps}
 
     def summary(self, snap) -> dict[str, str]:
         acts = snap["activations"]

@@ -1,37 +1,27 @@
-"""GAN training iterations compiled with TorchScript: the same arithmetic, without the GIL.
+"""The arithmetic of the GAN's training passes, in the subset of Python TorchScript compiles.
 
-Small networks on a CPU take many tiny tensor operations per iteration, and
-each one releases and retakes Python's interpreter lock (GIL).  While a window
-draws on another thread, every retake can wait a whole switch interval behind
-the drawing's Python code, so the engine crawls (and without the window, the
-interpreter's dispatch is a good share of an iteration's time).  A TorchScript
-function runs all its operations in C++ with the GIL released, once per call.
-
-:func:`d_update` and :func:`g_update` are the two passes of one iteration (the
-engine calls them for slow motion and single-network steps); :func:`train` runs
-whole iterations with them, taking the batches from sample pools, and stops
-early, saying why, when a pool must be refilled (pools are drawn from the run's
-generator in Python, in the order single passes draw them) or when an update
-would be non-finite (that update is not applied).  The code is plain Python that
-TorchScript can compile: :func:`compiled` gives the compiled function, or None
-where TorchScript is unavailable (it is deprecated in recent torch releases),
-and the engine then calls the same functions uncompiled; the tests check that
-both give the same results, to the bit.  WGAN-GP's gradient penalty needs
-autograd: its D updates run in Python.
+Small networks on a CPU take many tiny tensor operations per iteration.  These functions
+do the forward and backward passes through the Linear layers themselves (the arithmetic
+autograd would do), write the gradients into one flat buffer (one check finds a
+non-finite loss or gradient) and call the optimiser's fused kernel on the optimiser's
+own state.  :func:`d_update` and :func:`g_update` are the two passes of one iteration;
+:func:`train` runs whole iterations with them, taking the batches from sample pools, and
+stops early, saying why, when a pool must be refilled (pools are drawn from the run's
+generator in Python, in the order single passes draw them) or when an update would be
+non-finite (that update is not applied).  :mod:`.passes` decides whether they run
+compiled; WGAN-GP's gradient penalty needs autograd, so its D updates run elsewhere.
 """
 
-
 import math
-import warnings
 from typing import List, NamedTuple, Optional, Tuple  # noqa: UP035 - TorchScript needs typing's
 
 import torch
 from torch import Tensor
 
 __all__ = ["Net", "Optimiser", "BatchColumns", "Pools", "train", "d_update", "g_update",
-           "frame_views", "detail_views", "threshold", "COMPILED_FUNCTIONS",
-           "g_loss_and_grad", "record_accuracy", "joined", "compiled", "ACTIVATION_CODES", "LOSS_CODES", "NEED_REAL",
-           "NEED_NOISE", "FAILED_D", "FAILED_G", "FINISHED"]
+           "frame_views", "detail_views", "threshold", "g_loss_and_grad", "record_accuracy",
+           "joined", "ACTIVATION_CODES", "LOSS_CODES", "NEED_REAL", "NEED_NOISE", "FAILED_D",
+           "FAILED_G", "FINISHED"]
 
 ACTIVATION_CODES = {"relu": 0, "leaky-relu": 1, "tanh": 2, "elu": 3, "sigmoid": 4}
 LOSS_CODES = {"minimax": 0, "non-saturating": 1, "least-squares": 2, "wgan-gp": 3}
@@ -286,11 +276,11 @@ def threshold(out_real: Tensor, out_fake: Tensor, loss_kind: int) -> Tensor:
 def detail_views(gen: Net, disc: Net, real: Tensor, fake: Tensor, c: Optional[Tensor],
                  grid: Tensor, noise_grid: Tensor, c_mid: Optional[Tensor], loss_kind: int,
                  activation: int, scale: float, shift: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    """The views a frame shows at most five times a second while playing fast, in one
-    call (float64, on the CPU): D's accuracy on the fixed real batch and on the
-    generated one (``fake``, network coordinates), D on the grid points (a probability
-    for the logit losses, else the score or critic), and G on the noise grid (data
-    coordinates).  The cGAN's grids take the condition ``c_mid``."""
+    """The costly views of a detailed snapshot, in one call (float64, on the CPU): D's
+    accuracy on the fixed real batch and on the generated one (``fake``, network
+    coordinates), D on the grid points (a probability for the logit losses, else the
+    score or critic), and G on the noise grid (data coordinates).  The cGAN's grids take
+    the condition ``c_mid``."""
     out_real = _forward(disc, joined(real, c), activation, [])
     out_fake = _forward(disc, joined(fake, c), activation, [])
     level = threshold(out_real, out_fake, loss_kind)
@@ -359,26 +349,3 @@ def train(gen: Net, disc: Net, opt_g: Optimiser, opt_d: Optimiser, cols: BatchCo
         done += 1
         d_done = 0
     return done, d_done, 0, real_at, noise_at, applied
-
-
-def _compile(function):
-    """``function`` as a TorchScript function, or None if TorchScript cannot compile it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "torch.jit.script is deprecated"
-            return torch.jit.script(function)
-    except Exception:  # noqa: BLE001 - no TorchScript here: the Python path serves
-        return None
-
-
-#: The functions the engine calls compiled.
-COMPILED_FUNCTIONS = ("train", "d_update", "g_update", "frame_views", "detail_views")
-_COMPILED: dict[str, object] = {}
-
-
-def compiled(name: str):
-    """The TorchScript version of one of :data:`COMPILED_FUNCTIONS` (compiled on first use,
-    a few seconds for all), or None where TorchScript cannot compile it."""
-    if name not in _COMPILED:
-        _COMPILED[name] = _compile(globals()[name])
-    return _COMPILED[name]

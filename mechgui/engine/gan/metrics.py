@@ -1,12 +1,12 @@
 """Measures of how close the generator is to the target (numpy only).
 
-* :func:`js_divergence` — the Jensen–Shannon divergence of seed 001,
+* :func:`js_divergence` — the Jensen–Shannon divergence of the GAN seminar,
   JSD(p‖q) = ½ KL(p‖m) + ½ KL(q‖m) with m = (p + q)/2, estimated from two
   samples by one shared grid histogram.  Both histograms are normalised over
   the same bins, and a bin for "outside the grid" keeps the mass that falls off
   it, so JSD is 0 for equal histograms and ln 2 for disjoint ones.
 * :func:`optimal_discriminator` — D*(x) = p_data(x) / (p_data(x) + p_g(x))
-  (seed 001, equation 7).
+  (the GAN seminar, equation 7).
 * :func:`mode_coverage` — modes covered and high-quality samples, as VEEGAN and
   PacGAN define them: a sample is high-quality if it lies within 3σ of its
   nearest mode; a mode is covered if it is the nearest mode of at least one

@@ -1,10 +1,10 @@
 """Target distributions p_data of the GAN: seeded samplers in torch, densities in numpy.
 
-1-D: ``gaussian-1d`` N(μ, σ²) (seed 004's toy), ``mixture-1d`` ½N(μ − 2σ, (σ/2)²) +
-½N(μ + 2σ, (σ/2)²).  2-D: ``ring-8`` (8 Gaussians of σ = 0.05 on a circle of
+1-D: ``gaussian-1d`` N(μ, σ²) (the toy-GAN report's toy), ``mixture-1d``
+½N(μ − 2σ, (σ/2)²) + ½N(μ + 2σ, (σ/2)²).  2-D: ``ring-8`` (8 Gaussians of σ = 0.05 on a circle of
 radius 2), ``grid-25`` (25 Gaussians of σ = 0.05 on {−4, −2, 0, 2, 4}²),
 ``two-moons``, ``spiral`` and ``drawn`` (the user's points, sampled with
-replacement).  ``rosenbrock`` is the conditional problem of seed 001, see
+replacement).  ``rosenbrock`` is the conditional problem of the GAN seminar, see
 :class:`RosenbrockTarget`.
 
 Every target knows its ``bounds`` (the box the panel draws, also the grid of the
@@ -19,9 +19,10 @@ import math
 import numpy as np
 import torch
 
+from .params import TARGETS_1D
+
 __all__ = ["Target", "RosenbrockTarget", "make_target", "rosenbrock", "TARGETS_1D"]
 
-TARGETS_1D = ("gaussian-1d", "mixture-1d")
 MODE_STD = 0.05
 
 
@@ -188,20 +189,20 @@ class Drawn(Target):
 
 
 def rosenbrock(x: np.ndarray | torch.Tensor):
-    """Seed 001's mechanistic model M(x) = 100 (x₂ − x₁²)² + (1 − x₁)²."""
+    """The GAN seminar's mechanistic model M(x) = 100 (x₂ − x₁²)² + (1 − x₁)²."""
     x1, x2 = x[..., 0], x[..., 1]
     return 100.0 * (x2 - x1 ** 2) ** 2 + (1.0 - x1) ** 2
 
 
 class RosenbrockTarget(Target):
-    """The stochastic inverse problem of seed 001 (Parikh et al. 2020), Fig. 5–6.
+    """The stochastic inverse problem of the GAN seminar (Parikh et al. 2020), Fig. 5–6.
 
     Parameters x = (x₁, x₂) come from a uniform prior q_X on the box
     [−2, 2] × [−1, 3]; the model is y = M(x) (Rosenbrock).  The cGAN learns
     G(z | y) and D(x | y) from pairs (x, M(x)), x ~ q_X.  Observations y follow a
     Gaussian N(obs_mean, obs_std²) truncated to obs_mean ± obs_truncation·obs_std
-    (the seed names the mean, 350; the box, the spread and the truncation are
-    this program's choice, as the seed gives none).
+    (the seminar names the mean, 350; the box, the spread and the truncation are
+    this program's choice, as the seminar gives none).
 
     The condition fed to both networks is c(y) = (log(1 + y) − a)/b, standardised
     over the prior's push-forward.  :meth:`reference_posterior` draws the
