@@ -30,7 +30,6 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyq
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
-from mechgui.app.launch import tune_interpreter  # noqa: E402
 from mechgui.app.runner import MAX_SPEED  # noqa: E402
 from mechgui.engine import create, load_preset, model_class  # noqa: E402
 
@@ -100,7 +99,7 @@ def headless(model: str, params, seed, seconds: float, warmup: int = 10,
 
 
 def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: float,
-              lecture: bool, wait_for_drawing: bool = True,
+              lecture: bool,
               size: tuple[int, int] = (1400, 860), rounds: int = 1,
               reference_call_seconds: float = 0.001) -> dict[str, Any]:
     """Run ``tab`` flat out in the window for ``seconds``; frames/s, event-loop gaps,
@@ -116,7 +115,6 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     window = MainWindow(restore=False, lecture=lecture)
     window.resize(*size)
     window.show()
-    untune = tune_interpreter(window)  # as the app does after start-up
     panel = window.show_tab(tab)
     if preset:
         panel.load_preset(preset)
@@ -126,8 +124,6 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     deadline = time.perf_counter() + 60
     while panel.snapshot is None and time.perf_counter() < deadline:
         _wait(100)  # the first snapshot (torch's import and first call, for the GAN)
-    if not wait_for_drawing:
-        panel.runner.wait_for_drawing = False
     reference = None
     if rounds > 1:
         seed = load_preset(tab, preset).seed if preset else None
@@ -185,7 +181,6 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
                 panel.play()
                 _wait(300)  # frames flowing again
     params = panel.form.params
-    untune()
     window.close()
     app.processEvents()
     result = {"fps": frames / elapsed, "elapsed": elapsed, "max_gap_ms": max(gaps) * 1000,
@@ -207,14 +202,10 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--lecture", action="store_true")
-    parser.add_argument("--no-wait", action="store_true",
-                        help="let the engine step while a frame is drawn (to see why it waits: "
-                             "both threads then queue for Python's interpreter lock)")
     args = parser.parse_args()
     model_class(args.tab)  # a clear error for an unknown tab
     seed = load_preset(args.tab, args.preset).seed if args.preset else None
-    gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture,
-                    wait_for_drawing=not args.no_wait)
+    gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture)
     alone = headless(args.tab, gui["params"], seed, args.seconds)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{args.tab} {args.preset or ''} {' '.join(args.set)} (load average {load:.2f})")

@@ -17,15 +17,36 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mechgui-test-config-")
 
 
 @pytest.fixture
-def window(qtbot):
-    """The main window, shown, with fresh settings; closed at the end."""
+def window(qtbot, tmp_path):
+    """The main window as on a first start (fresh settings, the first tab), shown and
+    active, so that keys reach it; closed at the end."""
+    from PySide6.QtCore import QSettings
+
     from mechgui.app import MainWindow
 
-    main = MainWindow(restore=False)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(settings=settings)
     qtbot.addWidget(main)
     main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
     yield main
     main.close()
+
+
+@pytest.fixture
+def python():
+    """Runs code in a fresh interpreter (what a module imports is seen there alone);
+    returns its standard output and fails the test on a non-zero exit."""
+    import subprocess
+
+    def run(code: str, timeout: float = 120, env: dict | None = None) -> str:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=timeout, env=env)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    return run
 
 
 def _shown_windows(app) -> list:
@@ -39,7 +60,7 @@ def gui_thread_collector(qapp):
     """As in the app, Python's garbage collector runs on the GUI thread only: an
     automatic collection on an engine thread could free a Qt object there (a widget
     or plot item of an earlier test) and deadlock with the GUI thread or crash."""
-    from mechgui.app.launch import GuiThreadCollector
+    from mechgui.app.interpreter import GuiThreadCollector
 
     collector = GuiThreadCollector(qapp)
     yield collector
@@ -68,7 +89,7 @@ def qt_leftovers(request, gui_thread_collector):
     for runner in leftovers:
         runner.shutdown()
     expected = request.node.get_closest_marker("engine_errors") is not None
-    errors = [] if expected else [e for r in runner_module.all_runners()
+    errors = [] if expected else [e.details for r in runner_module.all_runners()
                                   if id(r) not in before for e in r.errors]
     drawing = [e for p in all_panels() for e in p.render_errors]
     for panel in all_panels():
