@@ -43,6 +43,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _window_steps(text: str) -> int:
+    value = _positive_int(text)
+    if value > 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: expected an integer in "
+                                         f"[0, {2**31 - 1}]")
+    return value
+
+
 def _at_least_one(text: str) -> int:
     value = _positive_int(text)
     if value < 1:
@@ -77,7 +85,7 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mechgui {__version__}")
     parser.add_argument("--tab", metavar="NAME", help="open this tab: maxnet, mexican_hat, hamming, som, gan")
     parser.add_argument("--preset", metavar="NAME", help="load this preset in the tab")
-    parser.add_argument("--steps", type=_positive_int, metavar="N", help="run N engine steps after start")
+    parser.add_argument("--steps", type=_window_steps, metavar="N", help="run N engine steps after start")
     parser.add_argument("--lecture", action="store_true", help="large fonts and thick lines for projectors")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="after the steps, save a PNG of the window and exit")
@@ -108,6 +116,10 @@ def prepare_run(args: argparse.Namespace):
             seed = preset.seed
     values.update(_overrides(args.overrides))
     params = cls.Params.from_mapping(values)
+    if args.model == "gan":
+        from mechgui.engine.gan import use_training_threads
+
+        use_training_threads()
     return cls(params, seed=seed)
 
 
@@ -126,6 +138,15 @@ def _collect(sim, steps: int | None, every: int) -> list[Mapping[str, Any]]:
     if frames[-1]["step"] != sim.step_count:
         frames.append(sim.snapshot())
     return frames
+
+
+def _without_repeats(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The frames, with a value that is the very object of the first frame's (the SOM's
+    data set, shared by every snapshot of a run) written in the first frame only."""
+    first = frames[0]
+    shared = {k for k, v in first.items() if isinstance(v, (tuple, Mapping)) or hasattr(v, "shape")}
+    return [dict(first)] + [{k: v for k, v in f.items() if not (k in shared and v is first[k])}
+                            for f in frames[1:]]
 
 
 def _table(sim, frames: list[Mapping[str, Any]]) -> str:
@@ -157,7 +178,7 @@ def run_headless(argv: Sequence[str]) -> int:
             "model": args.model,
             "params": sim.params.to_dict(),
             "seed": sim.seed,
-            "frames": [to_jsonable(f) for f in frames],
+            "frames": [to_jsonable(f) for f in _without_repeats(frames)],
             "status": sim.status,
             "steps": sim.step_count,
         }

@@ -6,7 +6,6 @@ import importlib
 import json
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from mechgui.engine import to_jsonable
 
 from . import exporters
+from .interpreter import InterpreterTuning, settle_heap
 from .panel import SimulationPanel
 from .theme import LECTURE, NORMAL, Theme, apply_ui_font
 
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
                  restore: bool = True) -> None:
         super().__init__()
         exporters.install()
+        #: Garbage collected on the GUI thread only, and a short switch interval, while open.
+        self._tuning = InterpreterTuning(self)
         #: Save geometry, tab and lecture mode on close (off for scripted screenshots).
         self.persist = restore
         self.setWindowTitle("mechgui — mechanism-based neural networks")
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
             if isinstance(last, str) and last in self._lazy:
                 self.tabs.setCurrentWidget(self._lazy[last])
         self.lecture_action.setChecked(self.theme is LECTURE)
+        settle_heap()  # the window is built: what lives now lives long
 
     # -- public ----------------------------------------------------------------------
     def panel(self, name: str | None = None) -> SimulationPanel:
@@ -139,10 +142,14 @@ class MainWindow(QMainWindow):
     def lecture_mode(self) -> bool:
         return self.theme is LECTURE
 
-    def shutdown(self) -> None:
-        """Stop every engine thread (cooperatively; never terminate())."""
-        for panel in self.built_panels():
-            panel.shutdown()
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop every engine thread (cooperatively; never terminate()); True when all have
+        finished within ``timeout_ms``.  One that has not (a first load still importing
+        its libraries) ends on its own, and the app waits for it before exiting."""
+        panels = self.built_panels()
+        for panel in panels:
+            panel.runner.request_stop()
+        return all([panel.shutdown(timeout_ms) for panel in panels])
 
     # -- menus -------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False,
@@ -168,7 +175,10 @@ class MainWindow(QMainWindow):
                      tip="The engine's current state, as the CLI's --json prints it")
         self._action(file, "Save window image…", self._save_window_image, "Ctrl+Shift+S")
         file.addSeparator()
-        self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self._action(file, "Quit", self.close, "Ctrl+Q")
+        # also the platform's own keys, where it has any (the offscreen platform has none)
+        quit_action.setShortcuts(list(dict.fromkeys(
+            [QKeySequence("Ctrl+Q"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)])))
 
         run = bar.addMenu("&Run")
         self.play_action = self._action(run, "Play / Pause", self._play, Qt.Key.Key_Space)
@@ -211,7 +221,7 @@ class MainWindow(QMainWindow):
         self._show_step(panel)
 
     def _panel_built(self, panel: SimulationPanel) -> None:
-        panel.stepChanged.connect(self._step_changed)  # with each frame: step and status
+        panel.stateChanged.connect(self._step_changed)  # with each frame: step and badge
 
     @Slot()
     def _step_changed(self, *_: Any) -> None:
@@ -220,20 +230,17 @@ class MainWindow(QMainWindow):
             self._show_step(current)
 
     def _show_step(self, panel: SimulationPanel) -> None:
-        snap = panel.snapshot
-        if snap is None:
-            self.step_status.setText(f"{panel.simulation_class.title}")
-        else:
-            self.step_status.setText(f"{panel.simulation_class.title} · step {snap['step']} · "
-                                     f"{str(snap['status']).replace('_', ' ')}")
+        """The status bar repeats the tab's step counter and badge, word for word."""
+        step = panel.snapshot["step"] if panel.snapshot is not None else 0
+        self.step_status.setText(f"{panel.title} · step {step} · {panel.badge()[1]}")
 
     @Slot()
     def _export_plot(self) -> None:
         panel = self.panel()
-        plots = panel._plots
+        plots = panel.plots()
         if not plots:
             return
-        plot = plots[0][0]
+        plot = plots[0]
         scene = plot.scene()
         if scene is not None:
             scene.showExportDialog()
@@ -263,7 +270,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", (
             "Space\tplay / pause\n→\tone step\nR\treset\nCtrl+1…5\tswitch tabs\n"
             "Ctrl+L\tlecture mode\nF11\tfull screen\nCtrl+E\texport a plot\n"
-            "Ctrl+S\tsave the snapshot as JSON\n\n"
+            "Ctrl+S\tsave the snapshot as JSON\nCtrl+Q\tquit\n\n"
             "Right-click any plot for its own menu (export PNG/SVG/CSV, zoom)."))
 
     @Slot()
@@ -280,7 +287,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("tab", self.current_name())
             self.settings.setValue("lecture", self.lecture_mode)
             self.settings.sync()
+        self.hide()  # gone at once, even while an engine finishes its last call
         self.shutdown()
+        self._tuning.undo()
         super().closeEvent(event)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import traceback
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pyqtgraph as pg
@@ -20,37 +20,23 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from mechgui.engine import ParameterError, ParamSet, Simulation, load_preset, model_class, presets
+from mechgui.engine import (ParameterError, ParamSet, Simulation, load_preset, model_class,
+                            model_title, params_class, presets)
 
 from .paramform import ParamForm
-from .runner import MAX_SPEED, EngineRunner
-from .theme import NORMAL, STATUS_COLOURS, Theme, apply_plot_theme
+from .runner import EngineRunner, Failure
+from .theme import NORMAL, Theme, apply_plot_theme
+from .transport import SPEEDS, TransportBar, status_text
 
 __all__ = ["SimulationPanel", "TransportBar", "SPEEDS", "status_text", "all_panels"]
-
-#: Speeds offered by the slider, in steps per second (MAX_SPEED: as fast as possible).
-SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 30, 100, 1000, 10_000, MAX_SPEED)
-
-_STATUS_TEXT = {
-    "running": "running",
-    "converged": "converged ✓",
-    "done": "done ✓",
-    "all_zero": "all zero ✗",
-    "tie": "tie ✗",
-    "max_steps": "step cap reached",
-    "diverged": "diverged ✗",
-}
 
 CUSTOM = "(custom)"
 #: A frame counts as drawn when its canvases have not painted for this long (ms) …
@@ -64,113 +50,6 @@ _PANELS: "weakref.WeakSet[SimulationPanel]" = weakref.WeakSet()
 def all_panels() -> list["SimulationPanel"]:
     """Every panel alive (the test suite checks them for drawing errors)."""
     return list(_PANELS)
-
-
-def status_text(status: str, playing: bool, step: int) -> str:
-    """The badge's words for an engine status."""
-    if status == "running":
-        if playing:
-            return "running"
-        return "ready" if step == 0 else "paused"
-    return _STATUS_TEXT.get(status, status.replace("_", " "))
-
-
-def speed_label(speed: float) -> str:
-    return "max speed" if speed == MAX_SPEED else f"{speed:g} step/s"
-
-
-class TransportBar(QWidget):
-    """Play/Pause, Step, Reset, speed, step counter and status badge."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.play_button = QPushButton("▶  Play")
-        self.play_button.setCheckable(True)
-        self.play_button.setToolTip("Play / pause (Space)")
-        self.step_button = QPushButton("Step ▸")
-        self.step_button.setToolTip("One step (→)")
-        self.reset_button = QPushButton("⟲  Reset")
-        self.reset_button.setToolTip("Back to the initial state (R)")
-        for b in (self.play_button, self.step_button, self.reset_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumWidth(90)
-            row.addWidget(b)
-        row.addSpacing(16)
-        row.addWidget(QLabel("speed"))
-        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
-        self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setPageStep(1)
-        self.speed_slider.setMinimumWidth(140)
-        self.speed_slider.setMaximumWidth(220)
-        self.speed_slider.setToolTip("Steps per second: from slow motion to as fast as possible")
-        self.speed_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(self.speed_slider)
-        self.speed_label = QLabel()
-        self.speed_label.setFixedWidth(self.speed_label.fontMetrics().horizontalAdvance(
-            "10000 step/s") + 8)
-        row.addWidget(self.speed_label)
-        row.addStretch(1)
-        self.step_label = QLabel("step 0")
-        self.step_label.setObjectName("step-counter")
-        self.step_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        font = self.step_label.font()
-        font.setBold(True)
-        self.step_label.setFont(font)
-        # Fixed widths: a label that grows with each digit would re-layout the window.
-        self._fix_widths()
-        row.addWidget(self.step_label)
-        row.addSpacing(8)
-        self.badge = QLabel("ready")
-        self.badge.setObjectName("status-badge")
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.badge.setFixedWidth(self.badge.fontMetrics().horizontalAdvance("step cap reached") + 28)
-        row.addWidget(self.badge)
-        self.speed_slider.valueChanged.connect(self._show_speed)
-        self.set_badge("ready", "ready")
-
-    def _fix_widths(self) -> None:
-        self.step_label.setFixedWidth(self.step_label.fontMetrics().horizontalAdvance(
-            "step 000000000") + 8)
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
-            self._fix_widths()
-            self.badge.setFixedWidth(self.badge.fontMetrics().horizontalAdvance(
-                "step cap reached") + 28)
-            self.speed_label.setFixedWidth(self.speed_label.fontMetrics().horizontalAdvance(
-                "10000 step/s") + 8)
-
-    @property
-    def speed(self) -> float:
-        return SPEEDS[self.speed_slider.value()]
-
-    def set_speed(self, speed: float) -> None:
-        index = min(range(len(SPEEDS)), key=lambda i: abs((SPEEDS[i] or 1e9) - (speed or 1e9)))
-        self.speed_slider.setValue(index)
-        self._show_speed(index)
-
-    @Slot(int)
-    def _show_speed(self, index: int) -> None:
-        self.speed_label.setText(speed_label(SPEEDS[index]))
-
-    def set_playing(self, playing: bool) -> None:
-        self.play_button.blockSignals(True)
-        self.play_button.setChecked(playing)
-        self.play_button.setText("⏸  Pause" if playing else "▶  Play")
-        self.play_button.blockSignals(False)
-
-    def set_badge(self, status: str, text: str) -> None:
-        key = "playing" if text == "running" else ("ready" if text in ("ready", "paused") else status)
-        if (key, text) == getattr(self, "_badge_state", None):
-            return  # a style sheet set every frame would re-style and repaint the window
-        self._badge_state = (key, text)
-        colour = STATUS_COLOURS.get(key, "#5A6270")
-        self.badge.setText(text)
-        self.badge.setStyleSheet(f"QLabel {{ background: {colour}; color: white; "
-                                 f"border-radius: 6px; padding: 3px 10px; font-weight: bold; }}")
 
 
 class _PaintWatcher(QObject):
@@ -197,14 +76,19 @@ class SimulationPanel(QWidget):
     hidden_params: ClassVar[tuple[str, ...]] = ()
     #: Most frames drawn per second while playing.
     max_fps: ClassVar[float] = 60.0
+    #: Most detailed frames per second while each frame shows several steps (costly
+    #: parts of the snapshot and of the drawing are refreshed only in those).
+    detail_rate: ClassVar[float] = 5.0
 
-    stepChanged = Signal(int)
+    #: The step counter or the badge changed (the window's status bar shows the same).
+    stateChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL) -> None:
         super().__init__(parent)
         self.setObjectName(f"panel-{self.model}")
-        self.simulation_class: type[Simulation] = model_class(self.model)
-        self.Params: type[ParamSet] = self.simulation_class.Params
+        #: The model's name for people, e.g. "Kohonen SOM".
+        self.title = model_title(self.model)
+        self.Params: type[ParamSet] = params_class(self.model)
         self.theme = theme
         self.snapshot: Mapping[str, Any] | None = None
         self._drawn_playing = False  # whether the last frame was drawn while playing
@@ -215,6 +99,7 @@ class SimulationPanel(QWidget):
         self._last_step = -1
         self._started = False
         _PANELS.add(self)
+        self.init_state()
 
         self.presets = presets(self.model)
         first = next(iter(self.presets.values()), None)
@@ -224,11 +109,11 @@ class SimulationPanel(QWidget):
         self.preset_name = first.name if first else CUSTOM
 
         self.runner = EngineRunner(self._make_simulation, self, max_fps=self.max_fps,
-                                   name=self.model)
+                                   detail_rate=self.detail_rate, name=self.model)
         self.runner.snapshotReady.connect(self._on_snapshot)
+        self.runner.ready.connect(self._on_ready)
         self.runner.playingChanged.connect(self._on_playing)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.refused.connect(self._on_refused)
+        self.runner.errored.connect(self.on_engine_error)
         self.runner.paramsReplaced.connect(self._on_params_replaced)
         self._awaiting_paint = False
         self._paint_watcher = _PaintWatcher(self)
@@ -258,6 +143,9 @@ class SimulationPanel(QWidget):
         self.preset_combo.setObjectName("preset-combo")
         for preset in self.presets.values():
             self.preset_combo.addItem(preset.title, preset.name)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1,
+                                          f"{preset.title} — {preset.name}",
+                                          Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.addItem(CUSTOM, CUSTOM)
         self.preset_combo.setToolTip("Load a worked example or a lecture scenario")
         # a long preset title must not widen the side bar beyond the window
@@ -304,7 +192,8 @@ class SimulationPanel(QWidget):
         t.step_button.clicked.connect(self.step_once)
         t.reset_button.clicked.connect(self.reset)
         t.speed_slider.valueChanged.connect(self._speed_changed)
-        t.set_speed(self.default_speed)
+        first_speed = first.speed if first is not None else None
+        t.set_speed(self.default_speed if first_speed is None else first_speed)
         self.runner.set_speed(t.speed)
         self.form.paramsEdited.connect(self._form_edited)
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
@@ -313,6 +202,9 @@ class SimulationPanel(QWidget):
         self.on_params(params)
 
     # -- for subclasses -------------------------------------------------------------
+    def init_state(self) -> None:
+        """Set the panel's own state; runs before any other hook."""
+
     def build_view(self) -> QWidget:
         """Create the plots (once); return the widget that holds them."""
         raise NotImplementedError
@@ -415,6 +307,8 @@ class SimulationPanel(QWidget):
         """Load a preset by name; an unknown name raises :class:`ParameterError`."""
         preset = load_preset(self.model, name)
         params = self.Params.from_mapping(preset.params)
+        if preset.speed is not None:
+            self.set_speed(preset.speed)
         self._show_preset(name)
         self.clear_message()
         self.form.set_params(params)
@@ -434,8 +328,22 @@ class SimulationPanel(QWidget):
         self._adopt(new)
         return True
 
-    def shutdown(self) -> bool:
-        return self.runner.shutdown()
+    def call_engine(self, function: Callable[..., Any], *args: Any,
+                    on_return: Callable[[Any], None] | None = None,
+                    on_error: Callable[[Failure], None] | None = None, **kwargs: Any) -> int:
+        """Run ``function(simulation, *args, **kwargs)`` on the engine thread (see
+        :meth:`EngineRunner.call`); failures without ``on_error`` go to :meth:`on_engine_error`."""
+        self.ensure_started()
+        return self.runner.call(function, *args, on_return=on_return, on_error=on_error,
+                                **kwargs)
+
+    def plots(self) -> list[pg.PlotItem]:
+        """The panel's plots, in the order they were added."""
+        return [plot for plot, _ in self._plots]
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop the engine thread; True once it has finished (see :meth:`EngineRunner.shutdown`)."""
+        return self.runner.shutdown(timeout_ms)
 
     # -- messages --------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
@@ -454,6 +362,7 @@ class SimulationPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
+        self._fit_preset_menu()
         for plot, title in self._plots:
             self._theme_plot(plot, title)
         self.restyle(theme)
@@ -461,13 +370,21 @@ class SimulationPanel(QWidget):
             self._draw(self.snapshot)
 
     # -- internals ---------------------------------------------------------------------
+    def _fit_preset_menu(self) -> None:
+        """The open menu is as wide as its longest title (the closed box may shorten it)."""
+        combo = self.preset_combo
+        metrics = combo.view().fontMetrics()
+        widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+        combo.view().setMinimumWidth(widest + 40)
+
     def _make_simulation(self) -> Simulation:
-        """Called on the engine thread when it starts."""
-        return self.simulation_class(self._initial_params, seed=self._initial_seed)
+        """Called on the engine thread when it starts (the engine's libraries load there)."""
+        return model_class(self.model)(self._initial_params, seed=self._initial_seed)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.ensure_started()
+        # The engine starts (and loads its libraries) once the tab is drawn, not before.
+        QTimer.singleShot(0, self.ensure_started)
 
     def _show_preset(self, name: str) -> None:
         """Show ``name`` (or CUSTOM) in the preset menu, without loading anything."""
@@ -520,7 +437,6 @@ class SimulationPanel(QWidget):
             self._frame_drawn()
         self.transport.step_label.setText(f"step {snap['step']}")
         self._update_badge()
-        self.stepChanged.emit(int(snap["step"]))
 
     def _canvas_painting(self) -> None:
         if self._awaiting_paint:
@@ -542,11 +458,24 @@ class SimulationPanel(QWidget):
             self.render_errors.append(text)
             print(text, file=sys.stderr)
 
-    def _update_badge(self) -> None:
+    def badge(self) -> tuple[str, str]:
+        """The badge's colour (an engine status) and words: the tab's state, which the
+        window's status bar repeats."""
+        if not self.runner.is_ready:
+            return "ready", "preparing…"
         snap = self.snapshot
         status = "running" if snap is None else str(snap["status"])
         step = 0 if snap is None else int(snap["step"])
-        self.transport.set_badge(status, status_text(status, self.runner.playing, step))
+        return status, status_text(status, self.runner.playing, step)
+
+    def _update_badge(self) -> None:
+        self.transport.set_badge(*self.badge())
+        self.stateChanged.emit()
+
+    @Slot()
+    def _on_ready(self) -> None:
+        self.transport.set_ready(True)
+        self._update_badge()
 
     @Slot(bool)
     def _on_playing(self, playing: bool) -> None:
@@ -565,12 +494,13 @@ class SimulationPanel(QWidget):
         self._show_preset(CUSTOM)
         self.on_params(params)
 
-    @Slot(str)
-    def _on_refused(self, message: str) -> None:
-        self.show_message(message, error=True)
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        last = message.strip().splitlines()[-1] if message.strip() else message
-        self.show_message(f"The engine stopped with an error: {last}", error=True)
-        print(message, file=sys.stderr)
+    @Slot(object)
+    def on_engine_error(self, failure: Failure) -> None:
+        """A failure on the engine thread: the user's input refused, or a bug."""
+        if failure.by_user:
+            self.show_message(str(failure), error=True)
+            return
+        self.show_message(f"The engine stopped with an error while it tried to "
+                          f"{failure.action}: {type(failure.error).__name__}: {failure}",
+                          error=True)
+        print(failure.details, file=sys.stderr)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from .widgets import fit_title
 
-__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme"]
+__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme",
+           "plain_ticks"]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
 PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -107,7 +108,7 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
         axis.setPen(pg.mkPen(theme.foreground, width=1.5 if theme.name == "lecture" else 1))
         axis.setTextPen(pg.mkPen(theme.foreground))
         axis.setTickFont(tick_font)
-        axis.enableAutoSIPrefix(False)
+        plain_ticks(axis)
         axis.setStyle(maxTickLevel=0)  # major ticks only: readable from the back row
         axis.label.setFont(_font(theme.font_size))
         if axis.labelText:
@@ -123,6 +124,17 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
         for _, label in legend.items:  # and the ones already there
             label.setText(label.text, size=f"{theme.legend_size}pt", color=theme.foreground)
         legend.updateSize()
+
+
+def plain_ticks(axis: pg.AxisItem) -> None:
+    """Ticks that show the data's own values: no SI prefix, whatever the range.
+
+    In pyqtgraph 0.14 ``enableAutoSIPrefix(False)`` alone keeps the scale computed at
+    that moment (0.5 shown as 500 if the range then lay in (0, 1]) for good; with no
+    range allowed to take a prefix the scale it keeps is 1.
+    """
+    axis.setSIPrefixEnableRanges(())
+    axis.enableAutoSIPrefix(False)
 
 
 def _font(points: int) -> QFont:

@@ -80,6 +80,11 @@ class ParameterError(ValueError):
         self.allowed = allowed
         super().__init__(f"{name}={_show(value)} is not allowed: {allowed}")
 
+    def labelled(self, label: str) -> str:
+        """The message with the parameter's label for a person in place of its key
+        (a form shows this; the CLI and the API keep the key)."""
+        return f"{label} = {_show(self.value)} is not allowed: {self.allowed}"
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -93,6 +98,10 @@ class Spec:
     #: ``None`` is accepted and means "automatic" (the help says what that is).
     optional: bool = False
     name: str = ""
+    #: When the parameter matters: pairs (other parameter, the values under which this one
+    #: applies), all of which must hold; empty: always.  Forms show only what applies;
+    #: every value is still validated and accepted whatever the others.
+    applies: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     # -- the three faces of a declaration -----------------------------------
     def coerce(self, value: Any) -> Any:
@@ -127,6 +136,11 @@ class Spec:
 
     def error(self, value: Any) -> ParameterError:
         return ParameterError(self.name, value, self.allowed())
+
+    def applies_text(self) -> str:
+        """When the parameter applies, for people ('' when always)."""
+        return " and ".join(f"{key} is {' or '.join(map(str, values))}"
+                            for key, values in self.applies)
 
     def to_json(self, value: Any) -> Any:
         if isinstance(value, np.ndarray):
@@ -362,7 +376,12 @@ def _flatten(items: Iterable) -> Iterable:
 # ---------------------------------------------------------------------------
 # Declaration helpers: each returns a dataclass field carrying its Spec.
 # ---------------------------------------------------------------------------
-def _field(spec: Spec) -> Any:
+Applies = Mapping[str, Sequence[Any]] | None
+
+
+def _field(spec: Spec, applies: Applies = None) -> Any:
+    if applies:
+        spec = dataclasses.replace(spec, applies=tuple((k, tuple(v)) for k, v in applies.items()))
     default = spec.default
     if isinstance(spec, ArraySpec) and default is not None:
         return dataclasses.field(
@@ -373,49 +392,54 @@ def _field(spec: Spec) -> Any:
 
 def Float(default: float | None, help: str, *, low: float | None = None, high: float | None = None,
           low_open: bool = False, high_open: bool = False, step: float | None = None,
-          decimals: int = 4, label: str = "", live: bool = False, optional: bool = False) -> Any:
+          decimals: int = 4, label: str = "", live: bool = False, optional: bool = False,
+          applies: Applies = None) -> Any:
     """Declare a real-valued parameter."""
     return _field(NumberSpec(default, help, label, live, optional, low=low, high=high,
-                             low_open=low_open, high_open=high_open, step=step, decimals=decimals))
+                             low_open=low_open, high_open=high_open, step=step, decimals=decimals),
+                  applies)
 
 
 def Int(default: int | None, help: str, *, low: int | None = None, high: int | None = None,
-        label: str = "", live: bool = False, optional: bool = False) -> Any:
+        label: str = "", live: bool = False, optional: bool = False,
+        applies: Applies = None) -> Any:
     """Declare an integer parameter."""
     return _field(NumberSpec(default, help, label, live, optional, low=low, high=high,
-                             integer=True, step=1, decimals=0))
+                             integer=True, step=1, decimals=0), applies)
 
 
 def Choice(default: str, choices: Sequence[str], help: str, *, label: str = "",
-           live: bool = False) -> Any:
+           live: bool = False, applies: Applies = None) -> Any:
     """Declare a parameter taking one of several named values."""
-    return _field(ChoiceSpec(default, help, label, live, choices=tuple(choices)))
+    return _field(ChoiceSpec(default, help, label, live, choices=tuple(choices)), applies)
 
 
-def Flag(default: bool, help: str, *, label: str = "", live: bool = False) -> Any:
+def Flag(default: bool, help: str, *, label: str = "", live: bool = False,
+         applies: Applies = None) -> Any:
     """Declare a boolean parameter."""
-    return _field(FlagSpec(default, help, label, live))
+    return _field(FlagSpec(default, help, label, live), applies)
 
 
 def Vector(default: Sequence[float] | None, help: str, *, min_len: int = 1,
            max_len: int | None = None, low: float | None = None, high: float | None = None,
            values: Sequence[float] | None = None, label: str = "", live: bool = False,
-           optional: bool = False) -> Any:
+           optional: bool = False, applies: Applies = None) -> Any:
     """Declare a vector parameter (text form ``"0.2, 0.4, 0.6"``)."""
     return _field(ArraySpec(default, help, label, live, optional, ndim=1, min_len=min_len,
                             max_len=max_len, low=low, high=high,
-                            values=tuple(values) if values is not None else None))
+                            values=tuple(values) if values is not None else None), applies)
 
 
 def Matrix(default: Sequence[Sequence[float]] | None, help: str, *, min_rows: int = 1,
            max_rows: int | None = None, min_cols: int = 1, max_cols: int | None = None,
            low: float | None = None, high: float | None = None,
            values: Sequence[float] | None = None, label: str = "", live: bool = False,
-           optional: bool = False) -> Any:
+           optional: bool = False, applies: Applies = None) -> Any:
     """Declare a matrix parameter (text form ``"1,-1; -1,1"``)."""
     return _field(ArraySpec(default, help, label, live, optional, ndim=2, min_len=min_rows,
                             max_len=max_rows, min_cols=min_cols, max_cols=max_cols, low=low,
-                            high=high, values=tuple(values) if values is not None else None))
+                            high=high, values=tuple(values) if values is not None else None),
+                  applies)
 
 
 # ---------------------------------------------------------------------------
@@ -462,6 +486,10 @@ class ParamSet:
     @classmethod
     def names(cls) -> list[str]:
         return [s.name for s in cls.specs()]
+
+    def applies(self, name: str) -> bool:
+        """Whether parameter ``name`` matters under the other values (see :attr:`Spec.applies`)."""
+        return all(getattr(self, key) in values for key, values in self.spec(name).applies)
 
     # -- building ------------------------------------------------------------
     @classmethod

@@ -43,6 +43,11 @@ class MaxNetPanel(SimulationPanel):
     model = "maxnet"
     default_speed = 2
 
+    def init_state(self) -> None:
+        self._gauge_state: tuple[float, int] | None = None  # what the ε gauge shows
+        self._dragged: np.ndarray | None = None  # activations while a bar is dragged
+        self._rng = np.random.default_rng()
+
     # -- view ----------------------------------------------------------------------
     def build_view(self) -> QWidget:
         holder = QWidget()
@@ -72,7 +77,6 @@ class MaxNetPanel(SimulationPanel):
         self.bar_plot.addItem(self.time_label, ignoreBounds=True)
         self.bar_box.sigDraw.connect(self._drag_bar)
         self.bar_box.sigDrawFinished.connect(self._drag_done)
-        self._dragged: np.ndarray | None = None
 
         self.traj_plot = self.add_plot(self.graphics, "a<sub>j</sub> against the iteration t",
                                        row=1, col=0, left="a<sub>j</sub>", bottom="iteration t")
@@ -119,7 +123,6 @@ class MaxNetPanel(SimulationPanel):
         hint = QLabel("Drag a bar up or down to set that node's initial activation.")
         hint.setWordWrap(True)
         col.addWidget(hint)
-        self._rng = np.random.default_rng()
         return box
 
     # -- controls -------------------------------------------------------------------
@@ -211,7 +214,7 @@ class MaxNetPanel(SimulationPanel):
         self._update_gauge(params.epsilon, m)
 
     def _update_gauge(self, epsilon: float, m: int) -> None:
-        if (epsilon, m) == getattr(self, "_gauge_state", None):
+        if (epsilon, m) == self._gauge_state:
             return  # unchanged: re-setting ranges would cost a re-layout per frame
         self._gauge_state = (epsilon, m)
         limit = 1.0 / m
