@@ -1,6 +1,6 @@
 """Kohonen SOM panel: the lattice and the highlights as drawn, the map, the curves, the data."""
 
-import time
+import sys
 from itertools import combinations
 
 import numpy as np
@@ -13,7 +13,7 @@ from mechgui.app.panels.som import (
     shown_grid,
     unit_maps,
 )
-from mechgui.engine import create
+from mechgui.engine import create, datasets
 from mechgui.engine.som import (
     best_two_units,
     grid_positions,
@@ -52,15 +52,15 @@ def test_geometry_helpers():
     assert index.tolist() == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
     index, _ = cell_index_image(2, 3, "linear", res=1)
     assert index.tolist() == [[0, 1, 2], [5, 4, 3]]  # the chain snakes
-    index, rect = cell_index_image(4, 5, "hexagonal", res=20)
+    index, (left, top, width, height) = cell_index_image(4, 5, "hexagonal", res=20)
     pos = grid_positions(4, 5, "hexagonal")
     # every unit covers the pixel at its centre, and about the area of its hexagon
     for unit, (x, y) in enumerate(pos):
-        col = int((x - rect.left()) / rect.width() * index.shape[1])
-        row = int((y - rect.top()) / rect.height() * index.shape[0])
+        col = int((x - left) / width * index.shape[1])
+        row = int((y - top) / height * index.shape[0])
         assert index[row, col] == unit
-    area = np.bincount(index[index >= 0]) * (rect.width() / index.shape[1]) * \
-        (rect.height() / index.shape[0])
+    area = np.bincount(index[index >= 0]) * (width / index.shape[1]) * \
+        (height / index.shape[0])
     np.testing.assert_allclose(area, np.sqrt(3) / 2, rtol=0.08)  # hexagon of inradius 1/2
     assert cell_outlines(4, 5, "hexagonal").shape == (20 * 6 * 2, 2)
     som = create("som", seed=1, rows=6, cols=5, topology="hexagonal", points=200)
@@ -93,19 +93,19 @@ def test_linear_chain_is_readable_in_lecture_mode(qtbot, window, panel):
     panel.play()
     _wait(qtbot, panel, lambda s: s["done"] and s["cols"] == 25, timeout=15000)
     qtbot.wait(50)
-    labels = [label for label in panel.unit_labels if label.toPlainText()]
+    labels = [label for label in panel.map.unit_labels if label.toPlainText()]
     assert len(labels) >= 7  # the book's 9 groups (seed 431)
     margin = 4  # the text's own margin around the visible (filled) box
     boxes = [label.sceneBoundingRect().adjusted(margin, margin, -margin, -margin)
              for label in labels]
     for a, b in combinations(boxes, 2):
         assert not a.intersects(b), (a, b)
-    view = panel.map_plot.getViewBox().sceneBoundingRect()
+    view = panel.map.plot.getViewBox().sceneBoundingRect()
     for box in boxes:
         assert view.contains(box), (box, view)
-    cells = panel.cells_item.sceneBoundingRect()
+    cells = panel.map.cells_item.sceneBoundingRect()
     assert cells.height() > 0.5 * view.height()  # not a thin strip
-    assert "1×25 linear" in panel.map_plot.titleLabel.text
+    assert "1×25 linear" in panel.map.plot.titleLabel.text
     window.set_lecture_mode(False)
 
 
@@ -118,11 +118,11 @@ def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):
         _wait(qtbot, panel, lambda s, k=step: s["step"] == k)
         snap = panel.snapshot
         w = np.asarray(snap["weights"])
-        np.testing.assert_array_equal(_xy(panel.lattice_item), w[edges].reshape(-1, 2))
-        np.testing.assert_array_equal(_scatter(panel.units_item), w)
+        np.testing.assert_array_equal(_xy(panel.space.lattice_item), w[edges].reshape(-1, 2))
+        np.testing.assert_array_equal(_scatter(panel.space.units_item), w)
         updated = np.asarray(snap["updated"])
         assert updated.size > 7  # a Gaussian of R = 5: many units learn
-        drawn, alphas = panel.learning_points()
+        drawn, alphas = panel.space.learning_points()
         # the same units, grouped by fade level: compare as sets of points
         order = np.lexsort(drawn.T[::-1])
         expected = w[updated]
@@ -131,18 +131,19 @@ def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):
         rates = np.asarray(snap["update_rates"])
         winner_at = np.flatnonzero((drawn == w[updated[np.argmax(rates)]]).all(axis=1))[0]
         assert alphas[winner_at] == alphas.max() and alphas.min() < alphas.max()
-        np.testing.assert_array_equal(_scatter(panel.winner_item), w[[snap["winner"]]])
-        np.testing.assert_array_equal(_scatter(panel.input_item), [snap["input"]])
+        np.testing.assert_array_equal(_scatter(panel.space.winner_item), w[[snap["winner"]]])
+        np.testing.assert_array_equal(_scatter(panel.space.input_item), [snap["input"]])
         # map: the winner's cell outlined, its strong neighbours too
-        outline = _xy(panel.map_winner)
+        outline = _xy(panel.map.winner_outline)
         centre = grid_positions(10, 10, "hexagonal")[snap["winner"]]
         np.testing.assert_allclose(outline[:-1].mean(axis=0), centre, atol=1e-9)
     assert "winner J = " in panel.info_label.text()
 
 
 def test_pausing_at_full_speed_shows_everything_of_the_last_step(qtbot, panel):
-    """Flat out the map and the curves are redrawn only a few times a second; the frame
-    shown on pause is whole: lattice, highlights, map, curves and figures."""
+    """Flat out the map and the curves are redrawn only on the runner's detailed frames, a
+    few a second; the frame shown on pause is detailed, and whole: lattice, highlights,
+    map, curves and figures."""
     panel.load_preset("square-hexagonal")
     assert panel.submit_params(rows=20, cols=20, epochs=10_000)
     panel.set_speed(0)
@@ -153,39 +154,61 @@ def test_pausing_at_full_speed_shows_everything_of_the_last_step(qtbot, panel):
     qtbot.waitUntil(lambda: not panel.runner.playing)
     qtbot.wait(200)  # the frame published on pausing
     snap = panel.snapshot
-    assert not snap["done"] and snap is panel.runner.last_snapshot
+    assert not snap["done"] and snap is panel.runner.last_snapshot and snap["detail"]
     w = np.asarray(snap["weights"])
     edges = lattice_edges(20, 20, "hexagonal")
-    np.testing.assert_array_equal(_xy(panel.lattice_item), w[edges].reshape(-1, 2))
-    np.testing.assert_array_equal(_scatter(panel.winner_item), w[[snap["winner"]]])
-    np.testing.assert_allclose(panel.last_maps["u_matrix"], u_matrix(w, 20, 20, "hexagonal"))
+    np.testing.assert_array_equal(_xy(panel.space.lattice_item), w[edges].reshape(-1, 2))
+    np.testing.assert_array_equal(_scatter(panel.space.winner_item), w[[snap["winner"]]])
+    np.testing.assert_allclose(panel.map.last_maps["u_matrix"],
+                               u_matrix(w, 20, 20, "hexagonal"))
     centre = grid_positions(20, 20, "hexagonal")[snap["winner"]]
-    np.testing.assert_allclose(_xy(panel.map_winner)[:-1].mean(axis=0), centre, atol=1e-9)
-    np.testing.assert_array_equal(panel.alpha_curve.getData()[1], snap["history_learning_rate"])
-    np.testing.assert_array_equal(panel.qe_curve.getData()[1][1:],
+    outline = _xy(panel.map.winner_outline)
+    np.testing.assert_allclose(outline[:-1].mean(axis=0), centre, atol=1e-9)
+    np.testing.assert_array_equal(panel.curves.alpha_curve.getData()[1],
+                                  snap["history_learning_rate"])
+    np.testing.assert_array_equal(panel.curves.qe_curve.getData()[1][1:],
                                   snap["history_quantization_error"])
     assert f"epoch {int(snap['epoch']) + 1} of 10000" in panel.info_label.text()
     assert f"winner J = {int(snap['winner']) + 1} " in panel.info_label.text()
 
 
-def test_a_frame_drawn_before_the_pause_was_known_is_drawn_again_whole(qtbot, panel):
-    """The frame taken on pausing can reach the view before the news that play has
-    stopped (it replaced an undrawn frame whose notice was already queued): drawn as a
-    frame among many, it is drawn again, whole, when the pause arrives."""
+def test_the_map_and_curves_are_redrawn_on_detailed_frames_only(qtbot, panel):
+    """A frame without detail moves the lattice; the map, the curves and the figures stay
+    as on the last detailed frame until the next one, or until a colouring is picked."""
     panel.load_preset("square-hexagonal")
     assert panel.submit_params(rows=20, cols=20, epochs=10_000)
-    panel.set_speed(0)
     _wait(qtbot, panel, lambda s: s["rows"] == 20)
     sim = create("som", seed=4, **panel.form.params.to_dict())
     sim.step(700)
-    snap = sim.snapshot()
-    expected = u_matrix(np.asarray(snap["weights"]), 20, 20, "hexagonal")
-    panel.runner._playing = True  # as the view believes it while the notice is queued
-    panel._map_drawn_at = panel._curves_drawn_at = time.perf_counter()  # nothing overdue
-    panel._on_snapshot(snap)
-    assert not np.allclose(panel.last_maps["u_matrix"], expected)  # drawn as one of many
-    panel.runner._on_playing(False)
-    np.testing.assert_allclose(panel.last_maps["u_matrix"], expected)
+    detailed = sim.snapshot()
+    panel._on_snapshot(detailed)
+    maps, info = panel.map.last_maps, panel.info_label.text()
+    np.testing.assert_array_equal(maps["u_matrix"], detailed["u_matrix"])
+    sim.step(1000)  # into the third epoch: the curves and the figures have moved on
+    quick = sim.snapshot(detail=False)
+    assert quick["detail"] is False and quick["winner"] != detailed["winner"]
+    panel._on_snapshot(quick)
+    w = np.asarray(quick["weights"])
+    edges = lattice_edges(20, 20, "hexagonal")
+    np.testing.assert_array_equal(_xy(panel.space.lattice_item), w[edges].reshape(-1, 2))
+    np.testing.assert_array_equal(_scatter(panel.space.winner_item), w[[quick["winner"]]])
+    assert panel.map.last_maps is maps and panel.info_label.text() == info
+    centres = grid_positions(20, 20, "hexagonal")
+    outline = _xy(panel.map.winner_outline)[:-1].mean(axis=0)
+    np.testing.assert_allclose(outline, centres[detailed["winner"]], atol=1e-9)
+    assert len(panel.curves.alpha_curve.getData()[0]) == len(detailed["history_epoch"])
+    panel.set_colouring("component 1")  # the map follows at once, from this frame
+    assert panel.map.last_maps is not maps
+    assert panel.map.value_range.startswith("component 1 ")
+    outline = _xy(panel.map.winner_outline)[:-1].mean(axis=0)
+    np.testing.assert_allclose(outline, centres[quick["winner"]], atol=1e-9)
+    sim.step(1)
+    fresh = sim.snapshot()
+    panel._on_snapshot(fresh)
+    np.testing.assert_array_equal(panel.map.last_maps["u_matrix"], fresh["u_matrix"])
+    np.testing.assert_array_equal(panel.curves.alpha_curve.getData()[1],
+                                  fresh["history_learning_rate"])
+    assert f"winner J = {int(fresh['winner']) + 1} " in panel.info_label.text()
 
 
 def test_map_colourings_follow_the_weights(qtbot, panel):
@@ -195,10 +218,10 @@ def test_map_colourings_follow_the_weights(qtbot, panel):
     _wait(qtbot, panel, lambda s: s["step"] == 1000 and s["topology"] == "rectangular")
     snap = panel.snapshot
     w = np.asarray(snap["weights"])
-    res = panel.cells_item.image.shape[0] // 10
+    res = panel.map.cells_item.image.shape[0] // 10
 
     def cells():  # the value at each cell's centre (borders are gaps)
-        return panel.cells_item.image[res // 2::res, res // 2::res].ravel()
+        return panel.map.cells_item.image[res // 2::res, res // 2::res].ravel()
 
     panel.set_colouring("U-matrix")
     np.testing.assert_allclose(cells(),
@@ -206,14 +229,15 @@ def test_map_colourings_follow_the_weights(qtbot, panel):
     panel.set_colouring("component 2")
     np.testing.assert_allclose(cells(), w[:, 1], rtol=1e-6)
     panel.set_colouring("hit count")
-    best, _, _ = best_two_units(panel._data, w)
+    best, _, _ = best_two_units(np.asarray(snap["data"]), w)
     np.testing.assert_array_equal(cells(), np.bincount(best, minlength=100))
-    assert panel.cells_item.levels[0] == 0
+    assert panel.map.cells_item.levels[0] == 0
     # curves: the used schedule and the errors per epoch
-    np.testing.assert_array_equal(panel.alpha_curve.getData()[1], snap["history_learning_rate"])
-    np.testing.assert_array_equal(panel.qe_curve.getData()[1][1:],
+    np.testing.assert_array_equal(panel.curves.alpha_curve.getData()[1],
+                                  snap["history_learning_rate"])
+    np.testing.assert_array_equal(panel.curves.qe_curve.getData()[1][1:],
                                   snap["history_quantization_error"])
-    assert len(panel.alpha_plan.getData()[0]) == 30
+    assert len(panel.curves.alpha_plan.getData()[0]) == 30
 
 
 def test_letters_glyphs_and_labels(qtbot, panel):
@@ -223,17 +247,15 @@ def test_letters_glyphs_and_labels(qtbot, panel):
     _wait(qtbot, panel, lambda s: s["done"] and s["input_shape"] == (9, 7), timeout=10000)
     snap = panel.snapshot
     w = np.asarray(snap["weights"])
-    assert panel.glyph_item.isVisible()
-    image = panel.glyph_item.image
-    flat = panel._glyph[1]
-    tiles = image.ravel()[flat].reshape(25, 18, 14)[:, ::2, ::2]
+    assert panel.map.glyph_item.isVisible()
+    tiles = panel.map.glyph_tiles()[:, ::2, ::2]
     np.testing.assert_allclose(tiles, w.reshape(25, 9, 7), atol=1e-6)
     texts = sorted(t for t in panel.unit_label_texts() if t)
     # Fig 4.10's groups (seed 1 of the preset)
     for group in ("J1,J2,J3", "C1,C2,C3", "D1,D3", "B2,E2", "K1,K3", "A1,A2", "E1,B3,E3"):
         assert sorted(group.split(",")) in [sorted(t.split(",")) for t in texts]
     assert sum(len(t.split(",")) for t in texts) == 21
-    assert panel._left_item is panel.matrix_plot  # 63-D data: the weight matrix, not the plane
+    assert panel._left_plot is panel.matrix.plot  # 63-D data: the weight matrix, not the plane
 
 
 def test_example_4_4_weight_matrix_and_epoch_steps(qtbot, panel):
@@ -243,9 +265,9 @@ def test_example_4_4_weight_matrix_and_epoch_steps(qtbot, panel):
     assert panel.step_size() == 4
     panel.step_once()
     _wait(qtbot, panel, lambda s: s["step"] == 4)
-    np.testing.assert_allclose(panel.matrix_item.image, [[.032, .096, .68, .984],
+    np.testing.assert_allclose(panel.matrix.image_item.image, [[.032, .096, .68, .984],
                                                          [.968, .304, .112, .048]], atol=1e-6)
-    assert [t.toPlainText() for t in panel.matrix_texts] == \
+    assert [t.toPlainText() for t in panel.matrix.texts] == \
         ["0.032", "0.096", "0.68", "0.984", "0.968", "0.304", "0.112", "0.048"]
     panel.step_once()
     _wait(qtbot, panel, lambda s: s["step"] == 8 and s["done"])
@@ -259,17 +281,17 @@ def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
     panel.load_preset("fausett-4.4")
     _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 4))
     panel.set_draw_mode(True)
-    assert panel._left_item is panel.space_plot and panel.space_box.drawing_enabled
+    assert panel._left_plot is panel.space.plot and panel.space.box.drawing_enabled
     for x, y in ((0.1, 0.1), (0.9, 0.2), (0.5, 0.8)):
-        panel.space_box.sigDraw.emit(x, y)
-    assert len(panel._drawn_points) == 3
+        panel.space.box.sigDraw.emit(x, y)
+    assert len(panel.drawn) == 3
     assert panel.use_drawn_points()
     params = panel.form.params
     assert params.dataset == "custom" and params.initial_weights is None
     np.testing.assert_array_equal(params.data, [[0.1, 0.1], [0.9, 0.2], [0.5, 0.8]])
-    assert not panel.space_box.drawing_enabled
+    assert not panel.space.box.drawing_enabled
     _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
-    np.testing.assert_array_equal(_scatter(panel.data_item), params.data)
+    np.testing.assert_array_equal(_scatter(panel.space.data_item), params.data)
 
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2\n3,x\n")
@@ -284,6 +306,44 @@ def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
     _wait(qtbot, panel, lambda s: s["step"] == 4)
     names = ",".join(panel.unit_label_texts()).split(",")
     assert sorted(n for n in names if n) == ["a", "b", "c", "d"]
+
+
+def test_the_data_and_their_names_come_from_the_snapshot(qtbot, panel, tmp_path, monkeypatch):
+    """The input space shows the snapshot's data and the map its labels (a CSV file's
+    names for its custom data set); the panel never generates a data set itself."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the panel generated a data set")
+
+    monkeypatch.setattr(datasets, "load_dataset", refuse)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("mechgui.app.panels.som"):
+            monkeypatch.setattr(module, "load_dataset", refuse, raising=False)
+    panel.load_preset("ring-linear")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "linear")
+    snap = panel.snapshot
+    assert panel._data is snap["data"]
+    np.testing.assert_array_equal(_scatter(panel.space.data_item), snap["data"])
+    assert not any(panel.unit_label_texts())  # inputs known only by number: no labels
+
+    three = tmp_path / "three.csv"
+    three.write_text("p,0,0,0\nq,0,0,1\nr,1,1,0\ns,1,1,1\n")
+    assert panel.load_csv_file(str(three))
+    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (4, 3))
+    assert panel._left_plot is panel.matrix.plot  # 3-D data: the weight matrix
+    assert panel.snapshot["labels"] == ("1", "2", "3", "4")  # the engine numbers them …
+    panel.set_granularity("epoch")
+    panel.step_once()
+    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    names = ",".join(panel.unit_label_texts()).split(",")
+    assert sorted(n for n in names if n) == ["p", "q", "r", "s"]  # … the map names them
+
+    two = tmp_path / "two.csv"
+    two.write_text("0.1,0.2\n0.3,0.9\n0.8,0.4\n")
+    assert panel.load_csv_file(str(two))
+    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
+    assert panel._left_plot is panel.space.plot
+    np.testing.assert_array_equal(_scatter(panel.space.data_item), panel.snapshot["data"])
+    np.testing.assert_array_equal(panel.snapshot["data"], [[0.1, 0.2], [0.3, 0.9], [0.8, 0.4]])
 
 
 @pytest.mark.parametrize("preset", ["square-hexagonal", "fausett-4.7", "ring-linear"])
@@ -301,5 +361,5 @@ def test_each_view_normal_and_lecture(qtbot, window, panel, preset):
         view = panel.graphics
         assert view.sceneRect().width() <= view.width() + 2
         if lecture:
-            assert panel.units_item.opts["size"] > 7
+            assert panel.space.units_item.opts["size"] > 7
     window.set_lecture_mode(False)
