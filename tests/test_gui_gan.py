@@ -1,7 +1,12 @@
-"""GAN panel: the views show the snapshot's data, D-only/G-only steps, slow motion, files."""
+"""GAN panel: the views show the snapshot's data, D-only/G-only steps, slow motion, files,
+the form's parameters that apply, keys beside the data, redrawing on detailed frames."""
+
+from types import MappingProxyType
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF, Qt
 
 from mechgui.app.panels.gan import (PAGE_1D, PAGE_2D, PAGE_CGAN, arrow_segments, heat_lut,
                                     manifold_lines)
@@ -27,7 +32,11 @@ def _small(qtbot, panel, preset, **extra):
     panel.load_preset(preset)
     panel.submit_params(**SMALL, **extra)
     _wait(qtbot, panel, lambda s: s["step"] == 0 and panel.form.params.hidden_units == 16)
-    # the snapshot that follows the new parameters
+    _refresh(qtbot, panel)  # the snapshot that follows the new parameters
+
+
+def _refresh(qtbot, panel):
+    """A fresh snapshot of the engine, drawn."""
     before = panel.frames_drawn
     panel.runner.refresh()
     qtbot.waitUntil(lambda: panel.frames_drawn > before, timeout=20000)
@@ -59,32 +68,38 @@ def test_2d_layers_show_the_snapshot(qtbot, panel):
     _wait(qtbot, panel, lambda s: s["step"] >= 20 and not panel.runner.playing)
     assert panel.frames_drawn > 0
     snap = panel.snapshot
+    plane, curves = panel.plane, panel.curves
     assert panel.stack.currentIndex() == PAGE_2D
-    np.testing.assert_allclose(_pos(panel.fake_item), snap["samples"])
-    np.testing.assert_allclose(_pos(panel.real_item), snap["real"])
-    image = panel.heat_item.image
+    np.testing.assert_allclose(_pos(plane.fake_item), snap["samples"])
+    np.testing.assert_allclose(_pos(plane.real_item), snap["real"])
+    image = plane.heat_item.image
     assert image.dtype == np.float32
     np.testing.assert_allclose(image, snap["d_grid"], rtol=1e-6)
-    assert list(panel.heat_item.levels) == [0.0, 1.0]
+    assert list(plane.heat_item.levels) == [0.0, 1.0]
     mx, my, conn = manifold_lines(snap["manifold"])
-    np.testing.assert_allclose(panel.manifold_item.getData()[0], mx)
-    assert panel.arrow_item.getData()[0].size == 6 * 256
-    np.testing.assert_allclose(panel.arrow_item.getData()[0][0], snap["samples"][0, 0])
+    np.testing.assert_allclose(plane.manifold_item.getData()[0], mx)
+    assert plane.arrow_item.getData()[0].size == 6 * 256
+    np.testing.assert_allclose(plane.arrow_item.getData()[0][0], snap["samples"][0, 0])
     # curves follow the decimated history
-    np.testing.assert_allclose(panel.loss_d_curve.getData()[1], snap["history"]["loss_d"])
-    np.testing.assert_allclose(panel.acc_real_curve.getData()[1],
+    np.testing.assert_allclose(curves.loss_d_curve.getData()[1], snap["history"]["loss_d"])
+    np.testing.assert_allclose(curves.acc_real_curve.getData()[1],
                                snap["history"]["accuracy_real"])
-    np.testing.assert_allclose(panel.js_curve.getData()[1],
+    np.testing.assert_allclose(curves.js_curve.getData()[1],
                                snap["metric_history"]["js_divergence"])
-    assert panel.d_ref.value() == pytest.approx(2 * np.log(2)) and panel.d_ref.isVisible()
-    # toggling layers
-    for key, item in panel.layer_items.items():
-        panel.layer_checks[key].setChecked(False)
+    d_line = curves.refs["D"]
+    assert d_line.value() == pytest.approx(2 * np.log(2)) and d_line.isVisible()
+    ticks = curves.loss_plot.getAxis("right")._tickLevels[0]
+    assert [text for _, text in ticks] == ["2 log 2", "log 2"]  # named beside the plot
+    # toggling layers (clicks on the check boxes)
+    checks = panel.controls.layer_checks
+    for key, item in plane.items.items():
+        qtbot.mouseClick(checks[key], Qt.MouseButton.LeftButton)
         assert not item.isVisible()
-        panel.layer_checks[key].setChecked(True)
+        qtbot.mouseClick(checks[key], Qt.MouseButton.LeftButton)
         assert item.isVisible()
     panel.set_layer_visible("real", False)
-    assert not panel.layer_checks["real"].isChecked() and not panel.real_item.isVisible()
+    assert not checks["real"].isChecked() and not plane.real_item.isVisible()
+    assert "real data" not in plane.key.text()
 
 
 def test_d_only_and_g_only_steps(qtbot, panel):
@@ -96,26 +111,27 @@ def test_d_only_and_g_only_steps(qtbot, panel):
     assert snap1["g_updates"] == snap0["g_updates"] and snap1["step"] == snap0["step"]
     np.testing.assert_array_equal(snap1["samples"], snap0["samples"])  # G untouched
     assert not np.array_equal(snap1["d_grid"], snap0["d_grid"])
-    np.testing.assert_allclose(_pos(panel.fake_item), snap1["samples"])
+    np.testing.assert_allclose(_pos(panel.plane.fake_item), snap1["samples"])
     panel.step_generator(2)
     _wait(qtbot, panel, lambda s: s["g_updates"] == snap1["g_updates"] + 2)
     snap2 = panel.snapshot
     assert snap2["d_updates"] == snap1["d_updates"]
     np.testing.assert_array_equal(snap2["d_grid"], snap1["d_grid"])  # D untouched
     assert not np.array_equal(snap2["samples"], snap1["samples"])
-    assert "updates 3/2" in panel.readout.text() or "3/2" in panel.readout.text()
+    assert panel.top.counts_label.text() == "updates: D 3 · G 2"
 
 
 def test_slow_motion_shows_the_two_passes(qtbot, panel):
     _small(qtbot, panel, "ring-8")
-    assert "start" in panel.phase_label.text()
-    panel.slow_check.setChecked(True)
+    banner = panel.top.phase_label
+    assert "nothing trained" in banner.text()
+    panel.top.slow_check.setChecked(True)
     panel.step_once()
     _wait(qtbot, panel, lambda s: s["phase"] == "D pass done")
-    assert panel.snapshot["step"] == 0 and "D pass done" in panel.phase_label.text()
+    assert panel.snapshot["step"] == 0 and banner.text() == "D trained, G frozen — G's pass next"
     panel.step_once()
     _wait(qtbot, panel, lambda s: s["phase"] == "G pass done")
-    assert panel.snapshot["step"] == 1 and "G pass done" in panel.phase_label.text()
+    assert panel.snapshot["step"] == 1 and banner.text() == "G trained, D frozen"
     # Play in slow motion alternates the passes on a timer
     seen = []
     panel.transport.set_speed(10)
@@ -126,21 +142,23 @@ def test_slow_motion_shows_the_two_passes(qtbot, panel):
     panel.toggle_play()
     assert not panel.transport.play_button.isChecked()
     assert "D pass done" in seen
-    panel.slow_check.setChecked(False)
+    panel.top.slow_check.setChecked(False)
 
 
 def test_1d_view(qtbot, panel):
     _small(qtbot, panel, "gaussian-1d-toy", pretrain_steps=20)
+    assert panel.top.phase_label.text() == "Start: D pre-trained on the initial G"
     panel.run_steps(10)
     _wait(qtbot, panel, lambda s: s["step"] >= 10 and s["dimension"] == 1
           and not panel.runner.playing)
     snap = panel.snapshot
     assert panel.stack.currentIndex() == PAGE_1D
-    np.testing.assert_allclose(panel.d_curve.getData()[1], snap["d_line"])
-    np.testing.assert_allclose(panel.d_star_curve.getData()[1], snap["d_star_line"])
-    np.testing.assert_allclose(panel.target_curve.getData()[1], snap["target_density"])
-    np.testing.assert_allclose(panel.hist_real.getData()[1], snap["hist_real"])
-    np.testing.assert_allclose(panel.hist_fake.getData()[1], snap["hist_fake"])
+    line = panel.line
+    np.testing.assert_allclose(line.d_curve.getData()[1], snap["d_line"])
+    np.testing.assert_allclose(line.d_star_curve.getData()[1], snap["d_star_line"])
+    np.testing.assert_allclose(line.target_curve.getData()[1], snap["target_density"])
+    np.testing.assert_allclose(line.hist_real.getData()[1], snap["hist_real"])
+    np.testing.assert_allclose(line.hist_fake.getData()[1], snap["hist_fake"])
 
 
 def test_cgan_view(qtbot, panel):
@@ -150,28 +168,34 @@ def test_cgan_view(qtbot, panel):
           and not panel.runner.playing)
     snap = panel.snapshot
     assert panel.stack.currentIndex() == PAGE_CGAN
-    np.testing.assert_allclose(_pos(panel.cgan_fake_item), snap["samples"])
-    np.testing.assert_allclose(_pos(panel.posterior_item), snap["real"])
-    edges, h_obs = panel.obs_hist.getData()
+    cgan = panel.cgan
+    np.testing.assert_allclose(_pos(cgan.fake_item), snap["samples"])
+    np.testing.assert_allclose(_pos(cgan.posterior_item), snap["real"])
+    edges, h_obs = cgan.obs_hist.getData()
     width = edges[1] - edges[0]
     assert h_obs.sum() * width == pytest.approx(1.0)
-    assert panel.push_hist.getData()[1].sum() * width == pytest.approx(1.0)
+    assert cgan.push_hist.getData()[1].sum() * width == pytest.approx(1.0)
 
 
 def test_draw_target(qtbot, panel):
     _small(qtbot, panel, "ring-8")
-    assert not panel.drawn_item.isVisible()  # nothing drawn yet: no layer to paint
-    panel.draw_button.setChecked(True)
-    assert panel.draw_box_2d.drawing_enabled
+    plane, button = panel.plane, panel.controls.draw_button
+    assert not plane.drawn_item.isVisible()  # nothing drawn yet: no layer to paint
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert plane.box.drawing_enabled and button.text() == "Train on drawing"
     rng = np.random.default_rng(0)
     pts = np.vstack([rng.normal([1, 1], 0.1, (50, 2)), rng.normal([-1, 0], 0.1, (50, 2))])
     panel.add_drawn_points(pts)
-    np.testing.assert_allclose(_pos(panel.drawn_item), pts)
-    assert panel.drawn_item.isVisible()
-    panel._draw_point(0.0, 0.0)  # a mouse position adds a small spray
+    np.testing.assert_allclose(_pos(plane.drawn_item), pts)
+    assert plane.drawn_item.isVisible()
+    # a click on the plane adds a small spray around the mouse
+    view = plane.graphics
+    at = view.mapFromScene(plane.box.mapViewToScene(QPointF(0.0, 0.0)))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert len(panel.drawn_points()) == 100 + 6
-    panel.draw_button.setChecked(False)
-    assert not panel.draw_box_2d.drawing_enabled
+    assert np.abs(panel.drawn_points()[100:]).max() < 1.0
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not plane.box.drawing_enabled and button.text() == "Draw target"
     assert panel.form.params.dataset == "drawn" and panel.form.params.data.shape == (106, 2)
     _wait(qtbot, panel, lambda s: s["step"] == 0 and len(s["real"]) > 0
           and float(np.abs(s["real"]).max()) < 3)
@@ -212,8 +236,7 @@ def test_junk_file_gives_a_clear_message(qtbot, panel, tmp_path):
     assert "not a mechgui GAN model file" in text and "Traceback" not in text
     assert "engine stopped" not in text
     assert panel.runner.errors == []  # a refusal, not a bug
-    panel.runner.refresh()
-    qtbot.wait(200)
+    _refresh(qtbot, panel)
     assert panel.snapshot["step"] == before["step"]
     np.testing.assert_array_equal(panel.snapshot["samples"], before["samples"])
     panel.load_model(tmp_path / "missing.pt")
@@ -254,6 +277,140 @@ def test_files_that_do_not_fit(qtbot, panel, tmp_path, monkeypatch):
     assert "shape" in panel.message.text() and "engine stopped" not in panel.message.text()
     assert not (tmp_path / "PWNED_BY_PICKLE").exists()
     assert panel.runner.errors == []  # refused cleanly, not an engine crash
-    panel.runner.refresh()
-    qtbot.wait(200)
+    _refresh(qtbot, panel)
     np.testing.assert_array_equal(panel.snapshot["samples"], before["samples"])
+
+
+# -- what a lecturer met on a real screen ------------------------------------------------
+def _click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_every_kind_of_step_shows_what_it_trained_and_moves_the_counts(qtbot, panel):
+    _small(qtbot, panel, "ring-8")
+    top = panel.top
+    spin = panel.controls.updates_spin
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")  # updates per press of Step D / Step G
+    assert spin.value() == 3
+    assert top.phase_label.text() == "Start: nothing trained yet"
+    assert top.counts_label.text() == "updates: D 0 · G 0"
+
+    def after(button, d, g, step, banner):
+        _click(qtbot, button)
+        _wait(qtbot, panel, lambda s: (s["d_updates"], s["g_updates"]) == (d, g))
+        qtbot.waitUntil(lambda: top.counts_label.text() == f"updates: D {d} · G {g}")
+        assert top.phase_label.text() == banner
+        assert panel.snapshot["step"] == step
+        assert panel.transport.step_label.text() == f"step {step}"
+
+    assert panel.badge()[1] == "ready"
+    after(top.step_d_button, 3, 0, 0, "D trained, G frozen")
+    assert panel.badge()[1] == "paused"  # D has been trained: not "ready" any more
+    after(top.step_g_button, 3, 3, 0, "G trained, D frozen")
+    after(panel.transport.step_button, 4, 4, 1, "D trained (G frozen), then G (D frozen)")
+    _click(qtbot, top.slow_check)
+    after(panel.transport.step_button, 5, 4, 1, "D trained, G frozen — G's pass next")
+    after(panel.transport.step_button, 5, 5, 2, "G trained, D frozen")
+    after(top.step_d_button, 8, 5, 2, "D trained, G frozen")
+    _click(qtbot, top.slow_check)
+
+
+def test_the_form_shows_only_the_parameters_that_apply(qtbot, panel):
+    _small(qtbot, panel, "ring-8")
+    form = panel.form
+    assert form.params.loss == "non-saturating" and form.params.optimizer == "adam"
+    hidden = ("mean", "std", "gp_weight", "obs_mean", "obs_std", "obs_truncation",
+              "pretrain_steps", "data")
+    assert [name for name in hidden if form.is_shown(name)] == []
+    assert all(form.is_shown(name) for name in ("loss", "lr_d", "k", "adam_beta1", "noise"))
+    combo = form.editor("loss")
+    combo.setFocus()
+    qtbot.keyClick(combo, "w")  # the first loss starting with w: wgan-gp
+    qtbot.waitUntil(lambda: form.params.loss == "wgan-gp")
+    assert form.is_shown("gp_weight")
+    form.submit("dataset", "gaussian-1d")
+    assert form.is_shown("mean") and form.is_shown("std") and not form.is_shown("obs_mean")
+    form.submit("optimizer", "sgd")
+    assert not form.is_shown("adam_beta1")
+
+
+def _overlaps(key, plot):
+    return key.sceneBoundingRect().intersects(plot.getViewBox().sceneBoundingRect())
+
+
+@pytest.mark.parametrize("lecture", [False, True])
+def test_keys_sit_beside_the_data_and_d_fills_the_plane(qtbot, window, lecture):
+    window.set_lecture_mode(lecture)
+    panel = window.show_tab("gan")
+    pages = [("ring-8", panel.plane, [(panel.plane.key, panel.plane.plot)]),
+             ("gaussian-1d-toy", panel.line, [(panel.line.density_key, panel.line.density_plot),
+                                             (panel.line.d_key, panel.line.d_plot)]),
+             ("rosenbrock-cgan", panel.cgan, [(panel.cgan.posterior_key, panel.cgan.posterior_plot),
+                                              (panel.cgan.push_key, panel.cgan.push_plot)])]
+    for preset, view, keys in pages:
+        _small(qtbot, panel, preset, hidden_layers=1)
+        qtbot.waitUntil(lambda page=view: panel.stack.currentWidget() is page.graphics)
+        keys += list(zip(panel.curves.keys, panel.curves.plots()))
+        qtbot.waitUntil(lambda shown=keys: all(key.isVisible() and key.size().height() > 0
+                                               for key, _ in shown))
+        for key, plot in keys:
+            assert not _overlaps(key, plot), (preset, key.text())
+            assert key.text()  # it names the items
+        # no legend or caption inside a plot any more
+        assert all(plot.legend is None for plot in panel.plots())
+        assert not [item for plot in panel.plots() for item in plot.getViewBox().addedItems
+                    if isinstance(item, pg.TextItem)]
+        assert not [key for key, _ in keys if key.mapRectToScene(key.boundingRect()).right()
+                    > view.graphics.width() + 1]  # nothing cut off at the right
+    panel.pause()
+    # the 2-D page: D's map covers the whole plane shown, and a circle stays round
+    _small(qtbot, panel, "ring-8")
+    plane = panel.plane
+
+    def fills():
+        assert plane.heat_item.image is not None
+        heat = plane.heat_item.mapRectToView(plane.heat_item.boundingRect())
+        shown = plane.box.viewRect()
+        assert heat.adjusted(-1e-6, -1e-6, 1e-6, 1e-6).contains(shown), (heat, shown)
+        sx, sy = plane.box.viewPixelSize()
+        assert sx == pytest.approx(sy, rel=0.03)  # as many pixels per unit across as up
+
+    qtbot.waitUntil(fills)
+    assert panel.render_errors == []
+    window.set_lecture_mode(False)
+
+
+def test_the_readout_shows_no_nan_before_the_first_update(qtbot, panel):
+    _small(qtbot, panel, "ring-8")
+    snap = panel.snapshot
+    assert snap["step"] == 0 and np.isnan(snap["loss_d"])
+    text = panel.top.readout.text()
+    assert "nan" not in text.lower() and "loss D – · G –" in text
+    panel.step_once()
+    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    qtbot.waitUntil(lambda: "loss D –" not in panel.top.readout.text())
+    assert "nan" not in panel.top.readout.text().lower()
+
+
+def test_costly_parts_are_drawn_on_detailed_frames_only(qtbot, panel):
+    _small(qtbot, panel, "ring-8")
+    snap = panel.snapshot
+    plane = panel.plane
+    shown = np.array(plane.heat_item.image)
+    other = dict(snap)
+    other["d_grid"] = np.zeros_like(snap["d_grid"])
+    other["samples"] = snap["samples"] + 0.5
+    other["detail"] = False  # a frame between two detailed ones: D's map is not redrawn
+    panel.render(MappingProxyType(other))
+    np.testing.assert_array_equal(plane.heat_item.image, shown)
+    np.testing.assert_allclose(_pos(plane.fake_item), other["samples"])  # cheap: every frame
+    other["detail"] = True
+    panel.render(MappingProxyType(other))
+    assert not plane.heat_item.image.any()
+    # a layer shown again is drawn from the snapshot on the screen, detailed or not
+    qtbot.mouseClick(panel.controls.layer_checks["heatmap"], Qt.MouseButton.LeftButton)
+    panel.render(MappingProxyType(dict(other, detail=False, d_grid=np.ones_like(shown))))
+    assert not plane.heat_item.isVisible()
+    qtbot.mouseClick(panel.controls.layer_checks["heatmap"], Qt.MouseButton.LeftButton)
+    np.testing.assert_array_equal(plane.heat_item.image, snap["d_grid"])
