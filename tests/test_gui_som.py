@@ -363,3 +363,26 @@ def test_each_view_normal_and_lecture(qtbot, window, panel, preset):
         if lecture:
             assert panel.space.units_item.opts["size"] > 7
     window.set_lecture_mode(False)
+
+
+def test_the_map_has_a_colour_scale_and_no_topographic_error_without_topology(qtbot, window,
+                                                                              panel):
+    from PySide6.QtCore import Qt
+
+    panel.load_preset("fausett-4.5")  # the letters, no topology
+    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    panel.set_colouring("hit count")
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    hits = np.bincount(np.asarray(panel.snapshot["data_winners"]), minlength=25)
+    assert panel.map.colour_bar.levels() == (0.0, float(hits.max()))
+    axis = panel.map.colour_bar.axis
+    assert axis.labelText == "hit count" and axis.autoSIPrefixScale == 1.0
+    assert "TE – (no topology)" in panel.info_label.text()
+    assert panel.curves.te_curve.getData()[0] is None or len(panel.curves.te_curve.getData()[0]) == 0
+    assert "no topology" in panel.map.title()
+    panel.load_preset("fausett-4.7")  # the diamond has neighbours: TE means something
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "diamond")
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    assert "TE = " in panel.info_label.text()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from .widgets import fit_title
 
 __all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme",
-           "plain_ticks"]
+           "apply_axis_theme", "plain_ticks"]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
 PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
@@ -101,19 +101,8 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
     fit_title(plot)
     vb = plot.getViewBox()
     vb.setBackgroundColor(theme.background)
-    tick_font = QFont()
-    tick_font.setPointSize(theme.tick_size)
     for name in ("left", "bottom", "right", "top"):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen(theme.foreground, width=1.5 if theme.name == "lecture" else 1))
-        axis.setTextPen(pg.mkPen(theme.foreground))
-        axis.setTickFont(tick_font)
-        plain_ticks(axis)
-        axis.setStyle(maxTickLevel=0)  # major ticks only: readable from the back row
-        axis.label.setFont(_font(theme.font_size))
-        if axis.labelText:
-            axis.setLabel(axis.labelText, units=axis.labelUnits,
-                          **{"font-size": f"{theme.font_size}pt", "color": theme.foreground})
+        apply_axis_theme(plot.getAxis(name), theme)
     if title is not None:
         plot.setTitle(title, size=f"{theme.title_size}pt", color=theme.foreground)
     if plot.legend is not None:
@@ -124,6 +113,20 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
         for _, label in legend.items:  # and the ones already there
             label.setText(label.text, size=f"{theme.legend_size}pt", color=theme.foreground)
         legend.updateSize()
+
+
+def apply_axis_theme(axis: pg.AxisItem, theme: Theme) -> None:
+    """Pen, fonts, label and plain ticks of one axis (a plot's, or a colour bar's)."""
+    axis.setPen(pg.mkPen(theme.foreground, width=1.5 if theme.name == "lecture" else 1))
+    axis.setTextPen(pg.mkPen(theme.foreground))
+    axis.setTickFont(_font(theme.tick_size))
+    plain_ticks(axis)
+    axis.setStyle(maxTickLevel=0)  # major ticks only: readable from the back row
+    axis.label.setFont(_font(theme.font_size))
+    if axis.labelText:
+        axis.setLabel(axis.labelText, units=axis.labelUnits,
+                      **{"font-size": f"{theme.font_size}pt", "color": theme.foreground})
+    plain_ticks(axis)  # setLabel forgets the ranges allowed a prefix
 
 
 def plain_ticks(axis: pg.AxisItem) -> None:

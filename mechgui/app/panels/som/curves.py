@@ -116,7 +116,10 @@ class CurvesView:
         te = np.concatenate([[snap["initial_topographic_error"]],
                              np.asarray(snap["history_topographic_error"])])
         self.qe_curve.setData(e0, qe)
-        self.te_curve.setData(e0, te)
+        if snap["topology"] == "none":  # no neighbours: the error means nothing
+            self.te_curve.setData([], [])
+        else:
+            self.te_curve.setData(e0, te)
         self.epoch_line.setValue(int(snap["epoch"]) + 1)
         top = float(np.nanmax(qe)) if qe.size else 1.0
         top = max(top, 1e-9) * 1.08

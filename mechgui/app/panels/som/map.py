@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF
 from mechgui.engine.som import unit_errors
 
 from ...panel import SimulationPanel
-from ...theme import Theme
+from ...theme import Theme, apply_axis_theme
 from .geometry import GLYPH_SCALE, MapLayout, glyph_layout, unit_maps
 from .matrix import LUT
 
@@ -68,6 +68,9 @@ class MapView:
         for item in (self.cells_item, self.chain_walls_item, self.glyph_item,
                      self.neighbour_outline, self.winner_outline):
             self.plot.addItem(item)
+        #: The colour scale of the cells (placed beside the map by the panel).
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"),
+                                          interactive=False, width=14)
         self.unit_labels: list[pg.TextItem] = []
         self.layout: MapLayout | None = None
         self.glyph_shape: tuple[int, int] | None = None
@@ -76,6 +79,7 @@ class MapView:
         self.value_range = ""
         self._theme = panel.theme
         self._texts: list[str] = []
+        self._scale_label = ""
         self._glyphs: tuple[tuple, np.ndarray, np.ndarray] | None = None  # key, tiles, image
 
     # -- what changes on a reset -------------------------------------------------------
@@ -96,7 +100,8 @@ class MapView:
     def title(self) -> str:
         layout = self.layout
         folded = layout.shown != (layout.rows, layout.cols)
-        return f"Map: {layout.rows}×{layout.cols} {layout.topology}" + \
+        kind = "no topology" if layout.topology == "none" else layout.topology
+        return f"Map: {layout.rows}×{layout.cols} {kind}" + \
             (f", in {layout.shown[0]} rows" if folded else "")
 
     def place_labels(self, labelled: bool, glyphs: bool) -> None:
@@ -173,6 +178,11 @@ class MapView:
         image = values.astype(np.float32)[self.layout.index]
         image[self.layout.outside] = np.nan
         self.cells_item.setImage(image, autoLevels=False, levels=(lo, hi))
+        self.colour_bar.setLevels((lo, hi))
+        if colouring != self._scale_label:
+            self._scale_label = colouring
+            self.colour_bar.axis.setLabel(colouring)
+            apply_axis_theme(self.colour_bar.axis, self._theme)
         self.value_range = f"{colouring} {lo:.3g} … {hi:.3g} (dark = low)"
 
     def _outline(self, snap: Mapping[str, Any]) -> None:
@@ -239,6 +249,7 @@ class MapView:
     # -- theme ---------------------------------------------------------------------------
     def restyle(self, theme: Theme) -> None:
         self._theme = theme
+        apply_axis_theme(self.colour_bar.axis, theme)
         lecture = theme.name == "lecture"
         self.winner_outline.setPen(theme.pen("winner", theme.line_width * 1.3))
         self.neighbour_outline.setPen(theme.pen("winner", theme.thin_width))

@@ -97,7 +97,8 @@ class SOMPanel(SimulationPanel):
         self._left_plot: pg.PlotItem = self.space.plot
         self.map = MapView(self)
         self.graphics.addItem(self.map.plot, row=0, col=1)
-        self.curves = CurvesView(self, self.graphics.addLayout(row=1, col=0, colspan=2))
+        self.graphics.addItem(self.map.colour_bar, row=0, col=2)
+        self.curves = CurvesView(self, self.graphics.addLayout(row=1, col=0, colspan=3))
         set_stretch(self.graphics, rows=(3, 1), cols=(1, 1))
 
         self.drawn = DrawnPoints(self.space.box, parent=self)
@@ -354,7 +355,7 @@ class SOMPanel(SimulationPanel):
         text = (f"epoch {epoch} of {snap['epochs']} · α = {snap['learning_rate']:.3g} · "
                 f"R = {snap['radius']:.3g} · winner J = "
                 f"{'–' if winner is None else int(winner) + 1} · "
-                f"QE = {snap['quantization_error']:.4g} · TE = {snap['topographic_error']:.3g}"
+                f"QE = {snap['quantization_error']:.4g} · {_topographic_error(snap)}"
                 f" · map: {self.map.value_range}")
         if text != self.info_label.text():
             self.info_label.setText(text)
@@ -374,3 +375,10 @@ class SOMPanel(SimulationPanel):
 def _step_epoch(sim: Any) -> int:
     """Run on the engine thread: the rest of the current epoch."""
     return sim.step_epoch()
+
+
+def _topographic_error(snap: Mapping[str, Any]) -> str:
+    """TE as shown: a map whose units have no neighbours has no topology to keep."""
+    if snap["topology"] == "none":
+        return "TE – (no topology)"
+    return f"TE = {snap['topographic_error']:.3g}"
