@@ -120,7 +120,6 @@ def apply_axis_theme(axis: pg.AxisItem, theme: Theme) -> None:
     axis.setPen(pg.mkPen(theme.foreground, width=1.5 if theme.name == "lecture" else 1))
     axis.setTextPen(pg.mkPen(theme.foreground))
     axis.setTickFont(_font(theme.tick_size))
-    plain_ticks(axis)
     axis.setStyle(maxTickLevel=0)  # major ticks only: readable from the back row
     axis.label.setFont(_font(theme.font_size))
     if axis.labelText:
@@ -136,8 +135,10 @@ def plain_ticks(axis: pg.AxisItem) -> None:
     that moment (0.5 shown as 500 if the range then lay in (0, 1]) for good; with no
     range allowed to take a prefix the scale it keeps is 1.
     """
-    axis.setSIPrefixEnableRanges(())
-    axis.enableAutoSIPrefix(False)
+    if axis.getSIPrefixEnableRanges() != ():
+        axis.setSIPrefixEnableRanges(())
+    if axis.autoSIPrefix or axis.autoSIPrefixScale != 1.0:
+        axis.enableAutoSIPrefix(False)
 
 
 def _font(points: int) -> QFont:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QSplitter, QStackedWidget, QVBoxLayou
 
 from mechgui.engine import ParamSet
 
+from ...libraries import preload_torch
 from ...drawing import DrawnPoints
 from ...pacing import MAX_SPEED
 from ...panel import SimulationPanel
@@ -56,7 +57,9 @@ class GANPanel(SimulationPanel):
         self._shown: Any = None  # the costly keys drawn last (their metrics, as a token)
 
     def _make_simulation(self) -> Any:
-        """On the engine thread: torch loads there, and trains on all cores but the GUI's."""
+        """On the engine thread: torch loads there (its native libraries without the
+        interpreter lock first), and trains on all cores but the GUI's."""
+        preload_torch()
         from mechgui.engine.gan import use_training_threads
 
         use_training_threads()
