@@ -342,6 +342,14 @@ def test_bad_command_line_exits_2_with_one_line(args, message, tmp_path):
     assert result.stderr.startswith(message) and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_without_a_display_the_window_says_so_in_one_line_and_exits_2():
+    result = _run()
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: no display found")
+    assert "--screenshot" in lines[0] and "mechgui run" in lines[0]
+
+
 def test_window_starts_without_importing_torch():
     code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
             "from mechgui.app import MainWindow; w = MainWindow(restore=False); w.show();"

@@ -12,15 +12,14 @@ import sys
 import textwrap
 import time
 
-import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from mechgui.app import MainWindow
 from mechgui.app.main_window import TABS
-from mechgui.app.transport import speed_label
+from mechgui.app.transport import BADGES, speed_label
 from mechgui.engine import presets
 
 pytestmark = pytest.mark.gui
@@ -199,6 +198,11 @@ def test_lecture_mode_ticks_show_the_datas_own_values_however_often_toggled(wind
         assert window.lecture_mode is on
         qtbot.wait(50)  # a repaint, as on a screen
         assert_ticks_show_the_data(window)
+        badge_label = som.transport.badge
+        bold = QFont(badge_label.font())
+        bold.setBold(True)
+        widest = max(QFontMetrics(bold).horizontalAdvance(text) for text in BADGES)
+        assert badge_label.width() >= widest + 20  # the words and the style sheet's padding
     bars = maxnet.bar_plot.getAxis("left")
     assert max(v for v, _ in drawn_ticks(bars)) <= 1.0  # 0.56 stands against 0–1, not 0–1000
 

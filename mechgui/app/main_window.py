@@ -131,12 +131,15 @@ class MainWindow(QMainWindow):
         return self.panel(name)
 
     def set_lecture_mode(self, on: bool) -> None:
+        """Lecture mode on or off: the tab shown is restyled now, the others when shown."""
+        if self.lecture_action.isChecked() != on:
+            self.lecture_action.setChecked(on)  # its toggled signal comes back here
+            return
         self.theme = LECTURE if on else NORMAL
         apply_ui_font(self.theme)
+        shown = self._lazy[self.current_name()].panel
         for panel in self.built_panels():
-            panel.apply_theme(self.theme)
-        if self.lecture_action.isChecked() != on:
-            self.lecture_action.setChecked(on)
+            panel.set_theme(self.theme, now=panel is shown)
 
     @property
     def lecture_mode(self) -> bool:

@@ -98,6 +98,7 @@ class SimulationPanel(QWidget):
         self._titles: dict[int, tuple[str, str]] = {}
         self._last_step = -1
         self._started = False
+        self._pending_theme: Theme | None = None  # lecture mode changed while hidden
         _PANELS.add(self)
         self.init_state()
 
@@ -359,7 +360,15 @@ class SimulationPanel(QWidget):
         self.message.hide()
 
     # -- theme -------------------------------------------------------------------------
+    def set_theme(self, theme: Theme, now: bool = True) -> None:
+        """Restyle for ``theme``: ``now`` (the tab shown), or the next time it is shown."""
+        if now:
+            self.apply_theme(theme)
+        else:
+            self._pending_theme = theme
+
     def apply_theme(self, theme: Theme) -> None:
+        self._pending_theme = None
         self.theme = theme
         self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
         self._fit_preset_menu()
@@ -382,6 +391,8 @@ class SimulationPanel(QWidget):
         return model_class(self.model)(self._initial_params, seed=self._initial_seed)
 
     def showEvent(self, event) -> None:
+        if self._pending_theme is not None:
+            self.apply_theme(self._pending_theme)
         super().showEvent(event)
         # The engine starts (and loads its libraries) once the tab is drawn, not before.
         QTimer.singleShot(0, self.ensure_started)
