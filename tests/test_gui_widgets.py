@@ -60,3 +60,23 @@ def test_dots_are_drawn_where_they_are_as_opaque_as_asked(qtbot, tmp_path):
     row = [colour_at(5 + dx / 10, 5) for dx in range(0, 40)]  # from the centre rightwards
     assert any(max(c) < 90 for c in row)  # crosses the outline
     assert row[-1] == (255, 255, 255)
+
+
+def test_a_roomy_axis_spaces_its_labels_so_they_never_touch(qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from mechgui.app.widgets import RoomyAxis
+
+    axis = RoomyAxis("bottom")
+    font = QFont()
+    font.setPointSize(16)  # lecture mode's tick size
+    axis.setTickFont(font)
+    metrics = QFontMetrics(font)
+    for size in (120, 230, 400, 900):
+        spacing, values = axis.tickValues(1, 2000, size)[0]
+        pixels = spacing * size / 1999
+        widest = max(metrics.horizontalAdvance(t) for t in axis.tickStrings(values, 1, spacing))
+        assert pixels >= widest, (size, spacing, values)
+    plain = pg.AxisItem("bottom")
+    plain.setTickFont(font)
+    assert plain.tickValues(1, 2000, 230)[0][0] < axis.tickValues(1, 2000, 230)[0][0]

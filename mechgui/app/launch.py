@@ -90,7 +90,7 @@ def launch(args: argparse.Namespace) -> int:
             timer.stop()
             app.processEvents()
             if window.grab().save(args.screenshot):
-                print(f"saved {args.screenshot} (step {snap['step']}, {snap['status']})")
+                print(f"saved {args.screenshot} (step {snap['step']}, {panel.badge()[1]})")
                 outcome["code"] = 0
             else:
                 print(f"error: could not write {args.screenshot}", file=sys.stderr)

@@ -35,6 +35,7 @@ from .paramform import ParamForm
 from .runner import EngineRunner, Failure
 from .theme import NORMAL, Theme, apply_plot_theme
 from .transport import SPEEDS, TransportBar, status_text
+from .widgets import RoomyAxis
 
 __all__ = ["SimulationPanel", "TransportBar", "SPEEDS", "status_text", "all_panels"]
 
@@ -236,11 +237,12 @@ class SimulationPanel(QWidget):
                  colspan: int = 1, left: str = "", bottom: str = "",
                  view_box: pg.ViewBox | None = None, grid: bool = False) -> pg.PlotItem:
         """A plot item registered for theming (fonts, background, lecture mode)."""
+        axes = {"bottom": RoomyAxis("bottom")}
         if layout is None:
-            plot = pg.PlotItem(viewBox=view_box)
+            plot = pg.PlotItem(viewBox=view_box, axisItems=axes)
         else:
             plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan,
-                                  viewBox=view_box)
+                                  viewBox=view_box, axisItems=axes)
         if left:
             plot.setLabel("left", left)
         if bottom:

@@ -10,10 +10,10 @@ import pyqtgraph as pg
 import shiboken6
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QBrush, QPainter, QPen, QPixmap, QTextCursor
+from PySide6.QtGui import QBrush, QFontMetrics, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
 
-__all__ = ["DrawViewBox", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row",
+__all__ = ["DrawViewBox", "RoomyAxis", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row",
            "warning_banner", "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
@@ -54,6 +54,29 @@ class DrawViewBox(pg.ViewBox):
                 self.sigDrawFinished.emit()
         else:
             super().mouseDragEvent(ev, axis)
+
+
+class RoomyAxis(pg.AxisItem):
+    """A horizontal axis whose tick labels never run into each other: where the values
+    would come closer than their own text is wide (large lecture fonts on a small plot),
+    the spacing grows (×2, ×2.5, ×2 … as pyqtgraph's own steps)."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or size <= 0 or self.orientation not in ("bottom", "top"):
+            return levels
+        spacing, offset = levels[0]
+        metrics = QFontMetrics(self.style["tickFont"] or self.font())
+        widest = max(abs(minVal), abs(maxVal))
+        text = self.tickStrings([widest], self.autoSIPrefixScale * self.scale, spacing)[0]
+        room = 1.5 * metrics.horizontalAdvance(text) + 4
+        span = abs(maxVal - minVal)
+        factors = (2.0, 2.5, 2.0)
+        k = 0
+        while span > 0 and spacing * size / span < room and spacing < span:
+            spacing *= factors[k % 3]
+            k += 1
+        return [(spacing, offset)] + ([] if k else levels[1:])
 
 
 class DotsItem(pg.GraphicsObject):
