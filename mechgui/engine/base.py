@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .params import ParamSet
+from .params import ParamSet, check_seed
 
 __all__ = ["Simulation", "Frozen", "freeze", "to_jsonable", "RUNNING"]
 
@@ -115,7 +115,7 @@ class Simulation(ABC):
             raise TypeError(f"{type(self).__name__} needs {self.Params.__name__}, "
                             f"got {type(params).__name__}")
         self.params = params
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.status = RUNNING
         self.step_count = 0
         self.reset(seed)
@@ -124,7 +124,7 @@ class Simulation(ABC):
     def reset(self, seed: int | None = None) -> None:
         """Back to the initial state; a given ``seed`` replaces the stored one."""
         if seed is not None:
-            self.seed = int(seed)
+            self.seed = check_seed(seed)
         self.rng = np.random.default_rng(self.seed)
         self.step_count = 0
         self.status = RUNNING

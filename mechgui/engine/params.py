@@ -45,6 +45,8 @@ __all__ = [
     "Flag",
     "Vector",
     "Matrix",
+    "SEED",
+    "check_seed",
 ]
 
 
@@ -440,6 +442,18 @@ def Matrix(default: Sequence[Sequence[float]] | None, help: str, *, min_rows: in
                             max_len=max_rows, min_cols=min_cols, max_cols=max_cols, low=low,
                             high=high, values=tuple(values) if values is not None else None),
                   applies)
+
+
+#: The random seed, declared like any parameter (API, CLI and files refuse the same
+#: values with the same message); None draws a fresh one.
+SEED = NumberSpec(None, "random seed: the same seed gives the same run; auto draws one",
+                  label="seed", optional=True, name="seed", low=0, high=2 ** 63 - 1,
+                  integer=True, step=1, decimals=0)
+
+
+def check_seed(value: Any) -> int | None:
+    """``value`` as a seed, or :class:`ParameterError` naming the seed."""
+    return SEED.parse(value) if isinstance(value, str) else SEED.coerce(value)
 
 
 # ---------------------------------------------------------------------------
