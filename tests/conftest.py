@@ -56,6 +56,14 @@ def _shown_windows(app) -> list:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_error_dialogs():
+    """A bug fails its test (the checks below) rather than open a dialog that waits."""
+    from mechgui.app.errors import ErrorReporter
+
+    ErrorReporter.DIALOGS = False
+
+
+@pytest.fixture(scope="session", autouse=True)
 def gui_thread_collector(qapp):
     """As in the app, Python's garbage collector runs on the GUI thread only: an
     automatic collection on an engine thread could free a Qt object there (a widget

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from mechgui.engine import ParameterError, load_preset
 
+from . import errors
 from .main_window import MainWindow, tab_names
 from .runner import MAX_SPEED, stop_all
 
@@ -57,6 +58,7 @@ def launch(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mechgui")
     app.setOrganizationName("mechgui")
+    errors.install()  # a bug is logged and shown in a dialog, never a traceback
     window = MainWindow(lecture=True if args.lecture else None, restore=not scripted)
     if scripted:
         window.resize(1400, 860)

@@ -20,26 +20,15 @@ from PySide6.QtWidgets import (
 
 from mechgui.engine import to_jsonable
 
-from . import exporters
+from mechgui.files import SaveError, write_atomically
+
+from . import errors, exporters
 from .interpreter import InterpreterTuning, settle_heap
 from .panel import SimulationPanel
+from .tabs import TABS, tab_names
 from .theme import LECTURE, NORMAL, Theme, apply_ui_font
 
 __all__ = ["MainWindow", "TABS", "tab_names"]
-
-#: The tabs, in order: model name, tab title, panel class ("module:Class").
-TABS: tuple[tuple[str, str, str], ...] = (
-    ("maxnet", "MaxNet", "mechgui.app.panels.maxnet:MaxNetPanel"),
-    ("mexican_hat", "Mexican Hat", "mechgui.app.panels.mexican_hat:MexicanHatPanel"),
-    ("hamming", "Hamming net", "mechgui.app.panels.hamming:HammingPanel"),
-    ("som", "Kohonen SOM", "mechgui.app.panels.som:SOMPanel"),
-    ("gan", "GAN", "mechgui.app.panels.gan:GANPanel"),
-)
-
-
-def tab_names() -> list[str]:
-    return [name for name, _, _ in TABS]
-
 
 class _LazyTab(QWidget):
     """Holds a panel, built the first time the tab is shown or asked for.
@@ -79,6 +68,9 @@ class MainWindow(QMainWindow):
         exporters.install()
         #: Garbage collected on the GUI thread only, and a short switch interval, while open.
         self._tuning = InterpreterTuning(self)
+        #: Bugs (in an engine, in drawing) are logged and shown in a dialog, not a traceback.
+        self.errors = errors.ErrorReporter(self)
+        errors.use(self.errors)
         #: Save geometry, tab and lecture mode on close (off for scripted screenshots).
         self.persist = restore
         self.setWindowTitle("mechgui — mechanism-based neural networks")
@@ -195,7 +187,8 @@ class MainWindow(QMainWindow):
         self._action(view, "Full screen", self._toggle_full_screen, Qt.Key.Key_F11)
         view.addSeparator()
         for i, (name, title, _) in enumerate(TABS):
-            self._action(view, title, lambda _=False, n=name: self.show_tab(n), f"Ctrl+{i + 1}")
+            self._action(view, title, lambda _=False, n=name: self.show_tab(n),
+                         f"Ctrl+{i + 1}" if i < 9 else None)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Keyboard shortcuts", self._show_shortcuts, "F1")
@@ -258,15 +251,31 @@ class MainWindow(QMainWindow):
         if path:
             data = {"model": panel.model, "params": panel.form.params.to_dict(),
                     "snapshot": to_jsonable(panel.snapshot)}
-            with open(path, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1)
+            self._save(path, json.dumps(data, indent=1))
 
     @Slot()
     def _save_window_image(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save window image", "mechgui.png",
                                               "PNG (*.png)")
-        if path:
-            self.grab().save(path)
+        if path and not self.grab().save(path):
+            self._save_failed(f"could not write {path}")
+
+    def _save(self, path: str, text: str) -> bool:
+        """Write a file the user chose; a failure says so, and an old file stays as it was."""
+        try:
+            write_atomically(path, text)
+        except SaveError as exc:
+            self._save_failed(str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _save_failed(self, reason: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", f"Nothing was saved: {reason}.",
+                          QMessageBox.StandardButton.Close, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal, and the window's event loop goes on
+        self.last_warning = box
 
     @Slot()
     def _show_shortcuts(self) -> None:
@@ -293,6 +302,8 @@ class MainWindow(QMainWindow):
         self.hide()  # gone at once, even while an engine finishes its last call
         self.shutdown()
         self._tuning.undo()
+        if errors.reporter() is self.errors:
+            errors.use(None)
         super().closeEvent(event)
 
 
