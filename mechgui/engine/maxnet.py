@@ -21,7 +21,8 @@ from .base import RUNNING, Simulation
 from .history import History
 from .params import Float, Int, ParamSet, Vector
 
-__all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning"]
+__all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning",
+           "epsilon_at_least_one_over_m"]
 
 #: Statuses a MaxNet run can end in.
 CONVERGED, ALL_ZERO, TIE, MAX_STEPS = "converged", "all_zero", "tie", "max_steps"
@@ -47,14 +48,35 @@ class MaxNetParams(ParamSet):
 
 
 def maxnet_update(activations: np.ndarray, epsilon: float) -> np.ndarray:
-    """One synchronous MaxNet step: f(a_j − ε Σ_{k≠j} a_k) for every j."""
-    total = activations.sum()
-    return np.maximum(activations - epsilon * (total - activations), 0.0)
+    """One synchronous MaxNet step: f(a_j − ε Σ_{k≠j} a_k) for every j.
+
+    Where Σ a_k would overflow (activations near the largest float), the step is taken on
+    a / 2^e with 2^e ≥ max a and scaled back: multiplying by a power of two is exact, so
+    this gives the numbers the plain formula would give if it did not overflow.
+    """
+    with np.errstate(over="ignore"):
+        total = activations.sum()
+    if np.isfinite(total):
+        return np.maximum(activations - epsilon * (total - activations), 0.0)
+    _, exponent = np.frexp(activations.max())
+    scaled = np.ldexp(activations, -exponent)
+    return np.ldexp(maxnet_update(scaled, epsilon), exponent)
+
+
+def epsilon_at_least_one_over_m(epsilon: float, m: int) -> bool:
+    """ε ≥ 1/m, with ε = 1/m as typed or computed (the float nearest 1/m) counting as equal.
+
+    Compared with 1/m rounded once (correctly) to a float, never through the product ε·m,
+    which rounds again: (1/49)·49 < 1 in floating point, and for 540 values of m up to 5000
+    ε = 1/m would go unwarned.  (Comparing the float ε with the exact fraction 1/m would
+    miss ε = 1/m wherever the nearest float lies just below it: 2756 of those values.)
+    """
+    return epsilon >= 1.0 / m
 
 
 def epsilon_warning(epsilon: float, m: int) -> str | None:
     """The lecture's warning when ε ≥ 1/m (allowed, because it is a teaching point)."""
-    if epsilon * m >= 1.0:
+    if epsilon_at_least_one_over_m(epsilon, m):
         return (f"ε = {epsilon:g} ≥ 1/m = {1.0 / m:.4g}: the inhibition can drive every "
                 f"node to zero at once (the net needs 0 < ε < 1/m)")
     return None

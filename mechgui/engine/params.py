@@ -18,18 +18,48 @@ So the API, the CLI and the GUI refuse a bad value with the same message::
     Traceback (most recent call last):
     ...
     mechgui.engine.params.ParameterError: epsilon=-1 is not allowed: expected a number in (0, 1]
+
+The conversion rule (the same for every declaration; :mod:`.values` applies it):
+
+* **Numbers** are ``int``, ``float`` or numpy integer or floating scalars, finite; an integer
+  parameter takes an integer, or a float with no fractional part, within 64 bits.  Never a
+  bool, a complex number, a ``Fraction`` or ``Decimal``, a string (text goes through
+  ``parse``), bytes, a 0-d array or a list.  Negative zero becomes zero.
+* **Text for a number** (``parse``, the CLI's ``--set``, a form's field): ASCII digits with an
+  optional sign (``+`` or ``-``), decimal point and exponent, spaces around it allowed, at
+  most 100 characters: ``2``, ``+0.5``, ``-.25``, ``1e-3``.  No underscores, no other
+  digits than 0-9, no ``nan`` or ``inf`` (``1e999``, beyond a float, is refused too).
+* **Vectors** are lists, tuples, ranges or 1-D numpy arrays of numbers as above; **matrices**
+  lists or tuples of such rows, all of the same length, or 2-D numpy arrays.  A numpy array
+  must have an integer or floating dtype (not bool, complex, object or text).  Never bytes, a
+  string taken as a sequence of characters, dicts, sets, generators or other iterables, and
+  no nesting deeper than the declaration's.  At most 10,000,000 numbers in one value; sizes
+  (``len``, shapes) are checked before anything is copied, so refusing a big value is cheap.
+* **Text for a vector or matrix**: numbers as above separated by commas and/or spaces, matrix
+  rows by ``;`` or new lines (blank rows are skipped); an empty component (``1,,2`` or a
+  trailing comma) is refused; at most 32 characters per number the value may hold.
+* **Choices** are one of the declared strings, exactly (text: spaces around it allowed);
+  **flags** ``True``/``False`` (or numpy bools), the integers 0 and 1, or the text
+  true/false, yes/no, on/off, 1/0.  ``None`` (or the text ``auto``/``none``) only where the
+  declaration is optional.
+
+A refusal is one :class:`ParameterError` whose message names the parameter, shows the value
+briefly (:func:`.values.show`: the first few elements of a big one) and says what is allowed;
+its cost does not grow with the size of the value refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+
+from .values import (CHARS_PER_NUMBER, MAX_ARRAY_SIZE, MAX_NUMBER_TEXT, Refused,
+                     array_from_text, number_from_text, real_array, real_number)
+from .values import show as _show
 
 __all__ = [
     "ParameterError",
@@ -50,23 +80,17 @@ __all__ = [
 ]
 
 
-def _show(value: Any) -> str:
-    """A short, readable rendering of a user's value for an error message."""
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    text = value if isinstance(value, str) else repr(value)
-    if isinstance(value, str) and (not value or any(c in value for c in " ,;=")):
-        text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return text
-
-
 def _num(x: float) -> str:
     """Format a bound without noise: 1.0 -> '1', 0.25 -> '0.25'."""
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return repr(x) if isinstance(x, float) else str(x)
+
+
+def _key(name: Any) -> str:
+    """A parameter's name for a message (an unknown one, as given, can be anything)."""
+    return name if isinstance(name, str) and len(name) <= 40 and name.isprintable() \
+        else _show(name, 40)
 
 
 class ParameterError(ValueError):
@@ -80,7 +104,7 @@ class ParameterError(ValueError):
         self.name = name
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{name}={_show(value)} is not allowed: {allowed}")
+        super().__init__(f"{_key(name)}={_show(value)} is not allowed: {allowed}")
 
     def labelled(self, label: str) -> str:
         """The message with the parameter's label for a person in place of its key
@@ -108,7 +132,7 @@ class Spec:
     # -- the three faces of a declaration -----------------------------------
     def coerce(self, value: Any) -> Any:
         """Return ``value`` in canonical form or raise :class:`ParameterError`."""
-        if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "auto")):
+        if value is None or _is_auto(value, ("none", "auto")):
             if self.optional:
                 return None
             raise self.error(value)
@@ -118,12 +142,13 @@ class Spec:
         """Parse a value typed by a user (CLI ``--set`` or a GUI field)."""
         if not isinstance(text, str):
             return self.coerce(text)
-        stripped = text.strip()
-        if self.optional and stripped.lower() in ("", "none", "auto"):
+        if len(text) > self._max_text():
+            raise self.error(text)
+        if self.optional and _is_auto(text, ("", "none", "auto")):
             return None
         try:
-            return self.coerce(self._parse(stripped))
-        except ParameterError:
+            return self.coerce(self._parse(text.strip()))
+        except (ParameterError, Refused):
             raise self.error(text) from None  # name the text the user typed
 
     def format(self, value: Any) -> str:
@@ -166,6 +191,15 @@ class Spec:
     def _allowed(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _max_text(self) -> int:
+        """The longest text :meth:`parse` reads (longer is refused unread)."""
+        return 1000
+
+
+def _is_auto(value: Any, words: tuple[str, ...]) -> bool:
+    """Whether ``value`` is text meaning "automatic" (a long text is not even looked at)."""
+    return isinstance(value, str) and len(value) <= 16 and value.strip().lower() in words
+
 
 def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     if low is None and high is None:
@@ -200,24 +234,19 @@ class NumberSpec(Spec):
     decimals: int = 4
 
     def _coerce(self, value: Any) -> Any:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise self.error(value)
-        x = float(value)
-        if not math.isfinite(x):
-            raise self.error(value)
-        if self.integer:
-            if not x.is_integer():
-                raise self.error(value)
-            x = int(x)
+        try:
+            x = real_number(value, self.integer)
+        except Refused:
+            raise self.error(value) from None
         if not _in_interval(x, self.low, self.high, self.low_open, self.high_open):
             raise self.error(value)
         return x
 
     def _parse(self, text: str) -> Any:
-        try:
-            return int(text) if self.integer and text.lstrip("+-").isdigit() else float(text)
-        except ValueError:
-            raise self.error(text) from None
+        return number_from_text(text, self.integer)
+
+    def _max_text(self) -> int:
+        return MAX_NUMBER_TEXT
 
     def _format(self, value: Any) -> str:
         return str(value) if self.integer else _num(float(value))
@@ -260,7 +289,7 @@ class FlagSpec(Spec):
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, (bool, np.bool_)):
             return bool(value)
-        if isinstance(value, numbers.Integral) and value in (0, 1):
+        if isinstance(value, (int, np.integer)) and value in (0, 1):
             return bool(value)
         raise self.error(value)
 
@@ -297,54 +326,39 @@ class ArraySpec(Spec):
     high: float | None = None
     #: If given, every component must be one of these (e.g. bipolar: (-1, 1)).
     values: tuple[float, ...] | None = None
+    #: The value's dtype (always float64: the conversion rule makes every value a float array).
     dtype: str = "float64"
+    #: At most this many numbers in all (rows × columns), whatever the two bounds allow.
+    max_size: int = MAX_ARRAY_SIZE
 
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = self._parse(value)
+            return self.parse(value)
         try:
-            if isinstance(value, np.ndarray):
-                arr = np.array(value, dtype=self.dtype, copy=True)
-            else:
-                if isinstance(value, (bool, numbers.Number)) or not isinstance(value, Iterable):
-                    raise TypeError
-                items = list(value)
-                if any(isinstance(x, (str, bool, np.bool_)) for x in _flatten(items)):
-                    raise TypeError
-                arr = np.array(items, dtype=self.dtype)
-        except (TypeError, ValueError, OverflowError):
+            arr = real_array(value, self.ndim, self.max_len or self.max_size,
+                             self.max_cols or self.max_size, self.max_size)
+        except Refused:
             raise self.error(value) from None
-        if arr.dtype.kind not in "fiu" or arr.ndim != self.ndim:
+        if arr.shape[0] < self.min_len or (self.ndim == 2 and arr.shape[1] < self.min_cols):
             raise self.error(value)
-        n = arr.shape[0]
-        if n < self.min_len or (self.max_len is not None and n > self.max_len):
-            raise self.error(value)
-        if self.ndim == 2:
-            c = arr.shape[1]
-            if c < self.min_cols or (self.max_cols is not None and c > self.max_cols):
-                raise self.error(value)
         if not np.all(np.isfinite(arr)):
             raise self.error(value)
         if self.values is not None and not np.all(np.isin(arr, self.values)):
             raise self.error(value)
-        if not np.all([_in_interval(x, self.low, self.high, False, False) for x in (arr.min(), arr.max())]):
+        if not all(_in_interval(x, self.low, self.high, False, False) for x in (arr.min(), arr.max())):
             raise self.error(value)
         arr.setflags(write=False)
         return arr
 
     def _parse(self, text: str) -> Any:
-        rows = [r for r in text.replace("\n", ";").split(";")]
-        try:
-            parsed = [[float(x) for x in r.replace(",", " ").split()] for r in rows if r.strip()]
-        except ValueError:
-            raise self.error(text) from None
-        if self.ndim == 1:
-            if len(parsed) != 1:
-                raise self.error(text)
-            return parsed[0]
-        if len({len(r) for r in parsed}) > 1:
-            raise self.error(text)
-        return parsed
+        return array_from_text(text, self.ndim, self._max_text())
+
+    def _max_text(self) -> int:
+        return CHARS_PER_NUMBER * self._size_limit()
+
+    def _size_limit(self) -> int:
+        rows, cols = self.max_len or self.max_size, self.max_cols or self.max_size
+        return min(rows * (cols if self.ndim == 2 else 1), self.max_size)
 
     def _format(self, value: Any) -> str:
         arr = np.asarray(value)
@@ -354,25 +368,23 @@ class ArraySpec(Spec):
         return "; ".join(", ".join(fmt(x) for x in row) for row in arr)
 
     def _allowed(self) -> str:
+        # The total is named where it, not rows × columns, is the limit that binds.
+        total = f", at most {self.max_size} numbers" if self._size_limit() == self.max_size else ""
         if self.ndim == 1:
             size = f"{self.min_len} to {self.max_len}" if self.max_len else f"at least {self.min_len}"
-            what = f"expected a comma-separated vector of {size} "
+            what = f"expected a comma-separated vector of {size}{total} "
         else:
             rows = f"{self.min_len}-{self.max_len}" if self.max_len else f"{self.min_len}+"
             cols = f"{self.min_cols}-{self.max_cols}" if self.max_cols else f"{self.min_cols}+"
-            what = f"expected a matrix ({rows} rows of {cols} columns; rows separated by ';') of "
+            what = f"expected a matrix ({rows} rows of {cols} columns{total}; rows separated by ';') of "
         if self.values is not None:
-            return what + "components from {" + ", ".join(_num(float(v)) for v in self.values) + "}"
-        bounds = _interval(self.low, self.high, False, False)
-        return what + "finite numbers" + (f" {bounds}" if bounds else "")
-
-
-def _flatten(items: Iterable) -> Iterable:
-    for x in items:
-        if isinstance(x, (list, tuple)):
-            yield from _flatten(x)
+            what += "components from {" + ", ".join(_num(float(v)) for v in self.values) + "}"
         else:
-            yield x
+            bounds = _interval(self.low, self.high, False, False)
+            what += "finite numbers" + (f" {bounds}" if bounds else "")
+        kind = "a list, tuple, range or 1-D numpy array" if self.ndim == 1 else \
+            "a 2-D numpy array or a list of equal rows"
+        return what + f" (text, or {kind} of real numbers)"
 
 
 # ---------------------------------------------------------------------------

@@ -7,12 +7,14 @@ its GUI thread.  Only :meth:`GANParams.check` imports torch, when CUDA is asked 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from ..params import Choice, Flag, Float, Int, Matrix, ParameterError, ParamSet
 
-__all__ = ["GANParams", "DATASETS", "TARGETS_1D", "LOSSES", "ACTIVATIONS", "D_OUTPUTS"]
+__all__ = ["GANParams", "DATASETS", "TARGETS_1D", "LOSSES", "ACTIVATIONS", "D_OUTPUTS",
+           "rosenbrock", "rosenbrock_probe", "ROSENBROCK_PRIOR", "MIN_IN_WINDOW"]
 
 DATASETS = ("gaussian-1d", "mixture-1d", "ring-8", "grid-25", "two-moons", "spiral", "drawn",
             "rosenbrock")
@@ -35,6 +37,37 @@ ACTIVATIONS = ("relu", "leaky-relu", "tanh", "elu", "sigmoid")
 # Gaussian and mixture only, the observation settings the Rosenbrock problem only.
 _GAUSSIAN_1D = {"dataset": TARGETS_1D}
 _ROSENBROCK = {"dataset": ("rosenbrock",)}
+
+#: The Rosenbrock problem's uniform prior on the box [−2, 2] × [−1, 3] (one row per coordinate).
+ROSENBROCK_PRIOR = np.array([[-2.0, 2.0], [-1.0, 3.0]])
+#: The reference posterior resamples a fixed, seeded sample of the prior (its "probe"): at
+#: least this many of the probe's model values must fall in the observation window.
+MIN_IN_WINDOW = 10
+
+
+def rosenbrock(x):
+    """The GAN seminar's mechanistic model M(x) = 100 (x₂ − x₁²)² + (1 − x₁)² (numpy or torch)."""
+    x1, x2 = x[..., 0], x[..., 1]
+    return 100.0 * (x2 - x1 ** 2) ** 2 + (1.0 - x1) ** 2
+
+
+@lru_cache(maxsize=1)
+def rosenbrock_probe() -> tuple[np.ndarray, np.ndarray]:
+    """The probe: 200,000 points of the prior (seed 12345) and their model values sorted
+    (both read-only), shared by :class:`.targets.RosenbrockTarget` and :meth:`GANParams.check`."""
+    rng = np.random.default_rng(12345)
+    low, high = ROSENBROCK_PRIOR[:, 0], ROSENBROCK_PRIOR[:, 1]
+    points = low + (high - low) * rng.random((200_000, 2))
+    values = np.sort(rosenbrock(points))
+    for arr in (points, values):
+        arr.setflags(write=False)
+    return points, values
+
+
+def observation_window(obs_mean: float, obs_std: float, obs_truncation: float) -> tuple[float, float]:
+    """The range of the observations y: obs_mean ± obs_truncation·obs_std, cut at 0."""
+    half = obs_truncation * obs_std
+    return max(obs_mean - half, 0.0), obs_mean + half
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,11 +120,27 @@ class GANParams(ParamSet):
     def check(self) -> None:
         if self.dataset == "drawn" and self.data is None:
             raise ParameterError("data", None, "expected at least 2 drawn points when dataset=drawn")
+        if self.dataset == "rosenbrock":
+            self._check_observation_window()
         if self.device == "cuda":
             import torch  # only here: the form is built without torch
 
             if not torch.cuda.is_available():
                 raise ParameterError("device", "cuda", "CUDA is not available here; expected best or cpu")
+
+    def _check_observation_window(self) -> None:
+        """The reference posterior reweights the probe's points whose model value lies in
+        the window; with too few of them (a narrow window where M is rare) it has nothing
+        to resample."""
+        low, high = observation_window(self.obs_mean, self.obs_std, self.obs_truncation)
+        values = rosenbrock_probe()[1]
+        inside = int(np.searchsorted(values, high, "right") - np.searchsorted(values, low, "left"))
+        if inside < MIN_IN_WINDOW:
+            raise ParameterError(
+                "obs_std", self.obs_std,
+                f"the observation window [{low:.7g}, {high:.7g}] holds {inside} of the prior "
+                f"sample's {values.size} model values, too few (< {MIN_IN_WINDOW}) for the "
+                "reference posterior: widen obs_std or obs_truncation, or lower obs_mean")
 
     @property
     def dimension(self) -> int:

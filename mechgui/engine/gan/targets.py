@@ -19,7 +19,7 @@ import math
 import numpy as np
 import torch
 
-from .params import TARGETS_1D
+from .params import ROSENBROCK_PRIOR, TARGETS_1D, observation_window, rosenbrock, rosenbrock_probe
 
 __all__ = ["Target", "RosenbrockTarget", "make_target", "rosenbrock", "TARGETS_1D"]
 
@@ -188,12 +188,6 @@ class Drawn(Target):
         return gaussian_kde_1d(self.points[:, 0], x)
 
 
-def rosenbrock(x: np.ndarray | torch.Tensor):
-    """The GAN seminar's mechanistic model M(x) = 100 (x₂ − x₁²)² + (1 − x₁)²."""
-    x1, x2 = x[..., 0], x[..., 1]
-    return 100.0 * (x2 - x1 ** 2) ** 2 + (1.0 - x1) ** 2
-
-
 class RosenbrockTarget(Target):
     """The stochastic inverse problem of the GAN seminar (Parikh et al. 2020), Fig. 5–6.
 
@@ -207,16 +201,17 @@ class RosenbrockTarget(Target):
     The condition fed to both networks is c(y) = (log(1 + y) − a)/b, standardised
     over the prior's push-forward.  :meth:`reference_posterior` draws the
     distribution P_X = ∫ p(x | y) P_Y(y) dy the cGAN should produce, by
-    importance resampling of the prior with weights P_Y(M(x)) / p_M(M(x)).
+    importance resampling of the prior with weights P_Y(M(x)) / p_M(M(x)) (a window holding
+    too few of the prior sample's model values is refused by :class:`~.params.GANParams`).
     """
 
     conditional = True
-    PRIOR = np.array([[-2.0, 2.0], [-1.0, 3.0]])
+    PRIOR = ROSENBROCK_PRIOR
 
     def __init__(self, obs_mean: float, obs_std: float, obs_truncation: float) -> None:
         super().__init__("rosenbrock", 2, self.PRIOR, shift=self.PRIOR.mean(axis=1), scale=2.0)
         self.obs_mean, self.obs_std, self.obs_truncation = obs_mean, obs_std, obs_truncation
-        probe = self._prior_numpy(np.random.default_rng(12345), 200_000)
+        probe = rosenbrock_probe()[0]
         logy = np.log1p(rosenbrock(probe))
         self.cond_shift = float(logy.mean())
         self.cond_scale = float(logy.std())
@@ -224,12 +219,7 @@ class RosenbrockTarget(Target):
 
     @property
     def obs_range(self) -> tuple[float, float]:
-        half = self.obs_truncation * self.obs_std
-        return max(self.obs_mean - half, 0.0), self.obs_mean + half
-
-    def _prior_numpy(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        low, high = self.PRIOR[:, 0], self.PRIOR[:, 1]
-        return low + (high - low) * rng.random((n, 2))
+        return observation_window(self.obs_mean, self.obs_std, self.obs_truncation)
 
     def to(self, device: torch.device) -> "RosenbrockTarget":
         super().to(device)
@@ -280,7 +270,11 @@ class RosenbrockTarget(Target):
         which = np.clip(np.searchsorted(edges, y, side="right") - 1, 0, len(counts) - 1)
         inside = (y >= low) & (y <= high)
         weights = np.where(inside, self.observation_density(y) / np.maximum(p_m[which], 1e-300), 0.0)
-        weights /= weights.sum()
+        total = weights.sum()
+        if not total > 0:
+            raise ValueError(f"no model value of the prior sample lies in the observation window "
+                             f"[{low:g}, {high:g}]: the reference posterior is undefined")
+        weights /= total
         idx = rng.choice(len(y), size=n, p=weights)
         return self._probe[idx]
 

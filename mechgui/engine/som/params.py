@@ -25,6 +25,15 @@ RATE_DECAYS: tuple[str, ...] = ("linear", "geometric", "constant")
 RADIUS_DECAYS: tuple[str, ...] = ("linear", "geometric", "constant", "at-epochs")
 
 
+#: Inputs and weights at most this large in magnitude: squared distances summed over 10,000
+#: components and a million inputs (the PCA's, the quantisation error's) stay finite.
+MAX_MAGNITUDE = 1e150
+#: The smallest radius R > 0: the Gaussian's 2R² underflows to zero below about 1e-162, and
+#: a geometric decay divides by R (every radius below 0.27 lets the winner alone learn).
+MIN_RADIUS = 1e-100
+#: The smallest learning rate: a geometric decay divides the final rate by it.
+MIN_RATE = 1e-100
+
 #: The neighbourhood's parameters matter on a map whose units have neighbours.
 _WITH_NEIGHBOURS = {"topology": ("rectangular", "hexagonal", "diamond", "linear")}
 
@@ -38,6 +47,7 @@ class SOMParams(ParamSet):
                           "2-D cloud, or custom (the data matrix)", label="data set")
     data: np.ndarray | None = Matrix(None, "custom input vectors, one per row (dataset custom only)",
                                      min_rows=1, max_rows=1_000_000, max_cols=10_000,
+                                     low=-MAX_MAGNITUDE, high=MAX_MAGNITUDE,
                                      optional=True, label="custom data",
                                      applies={"dataset": ("custom",)})
     points: int = Int(500, "number of points of a generated 2-D cloud", low=1, high=1_000_000,
@@ -72,8 +82,8 @@ class SOMParams(ParamSet):
                                               low=1, optional=True, label="radius drop epochs",
                                               live=True, applies={**_WITH_NEIGHBOURS,
                                                                   "radius_decay": ("at-epochs",)})
-    learning_rate: float = Float(0.5, "learning rate α at the first epoch", low=0, high=1,
-                                 low_open=True, step=0.05, label="learning rate α", live=True)
+    learning_rate: float = Float(0.5, "learning rate α at the first epoch", low=MIN_RATE, high=1,
+                                 step=0.05, label="learning rate α", live=True)
     learning_rate_decay: str = Choice("linear", RATE_DECAYS,
                                       "how α decreases after each epoch (Step 6)",
                                       label="α reduction", live=True)
@@ -98,9 +108,15 @@ class SOMParams(ParamSet):
     initial_weights: np.ndarray | None = Matrix(None, "explicit initial weights, one row per unit "
                                                 "(units × input dimension); overrides init",
                                                 min_rows=1, max_rows=10_000, max_cols=10_000,
+                                                low=-MAX_MAGNITUDE, high=MAX_MAGNITUDE,
                                                 optional=True, label="initial weights")
 
     def check(self) -> None:
+        for name in ("radius", "radius_final"):
+            if 0 < getattr(self, name) < MIN_RADIUS:
+                raise ParameterError(name, getattr(self, name), "expected 0 (the winner alone) "
+                                     f"or a number in [{MIN_RADIUS:g}, 1000]: R² of a smaller "
+                                     "radius is lost to rounding")
         if self.dataset == "custom":
             if self.data is None:
                 raise ParameterError("data", None, "expected a matrix of input vectors when "
