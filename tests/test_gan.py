@@ -1,10 +1,9 @@
 """The GAN engine: training on the toys, metrics against known answers, divergence, live
-parameters, save/load, reproducibility and the CLI."""
+parameters, reproducibility and the CLI (model files: tests/test_modelfile.py)."""
 
 import json
 import math
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ torch = pytest.importorskip("torch")
 
 from mechgui.cli import main  # noqa: E402
 from mechgui.engine import ParameterError, create, load_preset  # noqa: E402
-from mechgui.engine.gan import GAN, ModelFileError  # noqa: E402
+from mechgui.engine.gan import GAN  # noqa: E402
 from mechgui.engine.gan import passes as gan_passes  # noqa: E402
 from mechgui.engine.gan import sampling  # noqa: E402
 from mechgui.engine.gan.model import HISTORY_CAPACITY  # noqa: E402
@@ -575,68 +574,7 @@ def test_pretraining_makes_d_accurate_at_step_0():
     assert acc(trained.snapshot()) > acc(plain.snapshot()) + 0.15
 
 
-# -- save and load --------------------------------------------------------------
-def test_save_load_round_trip(tmp_path):
-    sim = create("gan", seed=3, hidden_units=24, noise_dim=3, batch_size=64)
-    sim.step(15)
-    path = tmp_path / "model.pt"
-    assert sim.save(path) == path
-    other = create("gan", seed=99)
-    assert other.load(path) is other.params
-    assert other.params.hidden_units == 24 and other.params.noise_dim == 3
-    assert other.step_count == 15
-    assert same_weights(weights(sim), weights(other))
-    np.testing.assert_array_equal(other.snapshot()["samples"], sim.snapshot()["samples"])
-    other.step(2)  # the optimiser state came along
-    assert other.step_count == 17
-
-
-def test_load_refuses_a_file_that_does_not_fit(tmp_path):
-    small = create("gan", seed=3, hidden_units=8, **{"batch_size": 32})
-    path = tmp_path / "small.pt"
-    small.save(path)
-    sim = create("gan", seed=0, hidden_units=16, batch_size=32)
-    before = weights(sim)
-    with pytest.raises(ModelFileError, match=r"shape \(8, 2\).*needs \(16, 2\)"):
-        sim.load(path, use_file_params=False)
-    kept = sim.params
-    assert same_weights(before, weights(sim)) and sim.params.hidden_units == 16
-    # A file whose tensors contradict its own parameters.
-    record = torch.load(path, weights_only=True)
-    record["params"]["hidden_units"] = 32
-    torch.save(record, tmp_path / "lying.pt")
-    with pytest.raises(ModelFileError, match="declared architecture"):
-        sim.load(tmp_path / "lying.pt")
-    # Something else entirely.
-    torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
-    with pytest.raises(ModelFileError, match="not a mechgui GAN model file"):
-        sim.load(tmp_path / "other.pt")
-    (tmp_path / "junk.pt").write_bytes(b"not a torch file at all")
-    with pytest.raises(ModelFileError, match="not a mechgui GAN model file"):
-        sim.load(tmp_path / "junk.pt")
-    assert same_weights(before, weights(sim)) and sim.params is kept
-
-
-class _Exploit:
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.mkdir, (self.marker,))
-
-
-@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # the hostile file is a raw pickle
-def test_load_never_runs_code_from_the_file(tmp_path):
-    marker = str(tmp_path / "pwned")
-    path = tmp_path / "evil.pt"
-    torch.save({"format": "mechgui-gan", "payload": _Exploit(marker)}, path)
-    with open(tmp_path / "evil.pkl", "wb") as fh:
-        pickle.dump(_Exploit(marker), fh)
-    sim = create("gan", seed=0, **SMALL)
-    for name in ("evil.pt", "evil.pkl"):
-        with pytest.raises(ModelFileError, match="refused by the safe loader"):
-            sim.load(tmp_path / name)
-    assert not os.path.exists(marker)
+# Save and load: tests/test_modelfile.py.
 
 
 # -- CLI -------------------------------------------------------------------------

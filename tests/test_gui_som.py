@@ -1,6 +1,8 @@
 """Kohonen SOM panel: the lattice and the highlights as drawn, the map, the curves, the data."""
 
+import os
 import sys
+import time
 from itertools import combinations
 
 import numpy as np
@@ -34,6 +36,13 @@ def panel(qtbot, window):
 
 def _wait(qtbot, panel, test, timeout=5000):
     qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
+
+
+def _load_csv(qtbot, panel, path, ok=True, timeout=20000):
+    """Load a CSV file through the panel and wait until it is read (and trained on)."""
+    with qtbot.waitSignal(panel.csvFinished, timeout=timeout) as blocker:
+        panel.load_csv_file(str(path))
+    assert blocker.args == [ok], panel.message.text()
 
 
 def _xy(item):
@@ -295,11 +304,11 @@ def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
 
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2\n3,x\n")
-    assert not panel.load_csv_file(str(bad))
+    _load_csv(qtbot, panel, bad, ok=False)
     assert panel.message.isVisibleTo(panel) and "line 2" in panel.message.text()
     good = tmp_path / "good.csv"
     good.write_text("a,0,0\nb,0,1\nc,1,0\nd,1,1\n")
-    assert panel.load_csv_file(str(good))
+    _load_csv(qtbot, panel, good)
     _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
     panel.set_granularity("epoch")
     panel.step_once()
@@ -327,7 +336,7 @@ def test_the_data_and_their_names_come_from_the_snapshot(qtbot, panel, tmp_path,
 
     three = tmp_path / "three.csv"
     three.write_text("p,0,0,0\nq,0,0,1\nr,1,1,0\ns,1,1,1\n")
-    assert panel.load_csv_file(str(three))
+    _load_csv(qtbot, panel, three)
     _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (4, 3))
     assert panel._left_plot is panel.matrix.plot  # 3-D data: the weight matrix
     assert panel.snapshot["labels"] == ("1", "2", "3", "4")  # the engine numbers them …
@@ -339,7 +348,7 @@ def test_the_data_and_their_names_come_from_the_snapshot(qtbot, panel, tmp_path,
 
     two = tmp_path / "two.csv"
     two.write_text("0.1,0.2\n0.3,0.9\n0.8,0.4\n")
-    assert panel.load_csv_file(str(two))
+    _load_csv(qtbot, panel, two)
     _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
     assert panel._left_plot is panel.space.plot
     np.testing.assert_array_equal(_scatter(panel.space.data_item), panel.snapshot["data"])
@@ -386,3 +395,98 @@ def test_the_map_has_a_colour_scale_and_no_topographic_error_without_topology(qt
     qtbot.keyClick(window, Qt.Key.Key_Right)
     _wait(qtbot, panel, lambda s: s["step"] == 1)
     assert "TE = " in panel.info_label.text()
+
+
+# -- CSV files from anyone ------------------------------------------------------------------
+def _playing(qtbot, panel):
+    panel.load_preset("square-hexagonal")
+    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    panel.set_speed(200)
+    panel.play()
+    _wait(qtbot, panel, lambda s: s["step"] > 0)
+    return panel.snapshot["data"]
+
+
+def test_a_bad_csv_file_gives_one_line_and_the_run_plays_on(qtbot, panel, tmp_path):
+    data = _playing(qtbot, panel)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("1,2\n3,4\n5\n")
+    huge = tmp_path / "huge.csv"
+    huge.write_text("1,2\n3,1e300\n")
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)) * 8)
+    cases = {ragged: "line 3: expected 2 fields", huge: "line 2: expected numbers of magnitude",
+             folder: "it is a folder", junk: "line 1: binary data",
+             tmp_path / "missing.csv": "No such file or directory"}
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.csv")
+        cases[tmp_path / "pipe.csv"] = "not a regular file"
+    for path, fragment in cases.items():
+        _load_csv(qtbot, panel, path, ok=False)
+        text = panel.message.text()
+        assert fragment in text and "nothing was changed" in text and "\n" not in text, text
+        assert not panel.controls.csv_progress.isVisible()
+    step = panel.snapshot["step"]
+    _wait(qtbot, panel, lambda s: s["step"] > step)  # the run went on
+    assert panel.runner.playing and panel.snapshot["data"] is data
+    panel.pause()
+
+
+def _big_csv(path, rows):
+    rng = np.random.default_rng(0)
+    np.savetxt(path, rng.random((rows, 2)), delimiter=",", fmt="%.6f")
+    return path
+
+
+def test_a_big_csv_file_is_read_off_the_gui_thread_with_progress(qtbot, panel, tmp_path):
+    """It was read on the GUI thread: the window froze for seconds."""
+    from PySide6.QtCore import QTimer
+
+    _playing(qtbot, panel)
+    big = _big_csv(tmp_path / "big.csv", 300_000)  # seconds of parsing on a busy machine
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    shares = []
+    panel._reader.progressed.connect(shares.append)
+    began = time.perf_counter()
+    with qtbot.waitSignal(panel.csvFinished, timeout=180_000) as blocker:
+        panel.load_csv_file(str(big))
+        assert panel.reading_csv and panel.controls.csv_progress.isVisible()
+        assert panel.message.text() == "Reading big.csv …"
+    timer.stop()
+    took = time.perf_counter() - began
+    assert blocker.args == [True], panel.message.text()
+    assert "Loaded 300000 vectors of 2 components" in panel.message.text()
+    assert shares and 0 < shares[0] <= shares[-1] <= 1  # progress was shown as it went
+    assert not panel.controls.csv_progress.isVisible()
+    # the event loop kept ticking all along: many ticks, no long stall
+    gaps = np.diff([began, *ticks])
+    assert len(ticks) > took / 0.5 and gaps.max() < 2.0, (took, len(ticks), gaps.max())
+    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (300_000, 2), timeout=60000)
+    panel.pause()
+
+
+def test_a_second_csv_replaces_the_first_and_closing_the_window_stops_a_reading(
+        qtbot, window, panel, tmp_path):
+    from mechgui.app import filetasks
+
+    big = _big_csv(tmp_path / "big.csv", 200_000)
+    small = tmp_path / "small.csv"
+    small.write_text("0,0\n0,1\n1,0\n")
+    finished = []
+    panel.csvFinished.connect(finished.append)
+    panel.load_csv_file(str(big))
+    _load_csv(qtbot, panel, small)  # the first reading is cancelled: only this one finishes
+    qtbot.wait(300)
+    assert finished == [True] and "from small.csv" in panel.message.text()
+    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
+    panel.load_csv_file(str(big))
+    assert panel.reading_csv
+    window.close()  # cancels the reading and waits for it
+    assert not filetasks.live_readers()
+    qtbot.wait(100)
+    assert finished == [True]

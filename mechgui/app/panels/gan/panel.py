@@ -231,29 +231,26 @@ class GANPanel(SimulationPanel):
         self.call_engine(_save_model, os.fspath(path), on_return=saved, on_error=failed)
 
     def load_model(self, path: str | os.PathLike) -> None:
-        """Load a model saved by :meth:`save_model`; a file that does not fit leaves all as it was."""
+        """Load a model saved by :meth:`save_model` (on the engine thread, which checks the
+        whole file first).  A file that does not fit gives one line, leaves all as it was,
+        and a run that was playing plays on."""
         path = os.fspath(path)
-        if not os.path.isfile(path):
-            self.show_message(f"Could not load the model: {path} is not a file.", error=True)
-            return
-        self.slow.stop()
         name = os.path.basename(path)
+        resume = self.runner.playing or self.slow.playing
+        self.slow.stop()
 
         def loaded(result: tuple[Any, int]) -> None:
             _, step = result
             self.show_message(f"Model loaded from {name} (step {step}).")
 
         def refused(failure: Failure) -> None:
-            error = failure.error
-            if isinstance(error, OSError):
-                reason = f"{name}: {error.strerror or error}"
-            elif failure.by_user:
-                reason = str(failure)
-            else:  # whatever else the safe loader met in a file that is not ours
-                reason = (f"{name}: not a mechgui GAN model file "
-                          f"({type(error).__name__}: {failure})")
+            # ModelFileError names the file and what does not fit; anything else is a bug
+            reason = str(failure) if failure.by_user else \
+                f"{name}: {type(failure.error).__name__}: {failure}"
             self.show_message(f"Could not load the model; nothing was changed. {reason}",
                               error=True)
+            if resume:
+                self.play()
 
         self.call_engine(_load_model, path, on_return=loaded, on_error=refused)
 

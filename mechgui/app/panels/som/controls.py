@@ -5,7 +5,7 @@ The panel connects them."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton)
+                               QLabel, QProgressBar, QPushButton)
 
 __all__ = ["SOMControls"]
 
@@ -57,6 +57,12 @@ class SOMControls(QGroupBox):
                                     "column is allowed)")
         row.addWidget(self.load_button)
         grid.addLayout(row, 5, 0, 1, 2)
+        self.csv_progress = QProgressBar()  # shown while a CSV file is read
+        self.csv_progress.setObjectName("csv-progress")
+        self.csv_progress.setRange(0, 100)
+        self.csv_progress.setFormat("reading … %p%")
+        self.csv_progress.hide()
+        grid.addWidget(self.csv_progress, 8, 0, 1, 2)
         row = QHBoxLayout()
         self.use_drawn_button = QPushButton("Train on drawn points")
         self.use_drawn_button.setObjectName("use-drawn")
@@ -68,6 +74,14 @@ class SOMControls(QGroupBox):
         self.draw_hint.setWordWrap(True)
         grid.addWidget(self.draw_hint, 7, 0, 1, 2)
         self.show_draw_state(False, 0)
+
+    def show_reading(self, share: float | None) -> None:
+        """The CSV reading's progress (a share of the file), or None when none runs."""
+        if share is None:
+            self.csv_progress.hide()
+            return
+        self.csv_progress.setValue(round(100 * share))
+        self.csv_progress.show()
 
     def show_draw_state(self, drawing: bool, count: int) -> None:
         """The drawing buttons and hint for ``count`` points drawn, in draw mode or not."""

@@ -6,20 +6,22 @@ detailed frames (see ``SimulationPanel.detail_rate``)."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from mechgui.engine import ParameterError, ParamSet
+from mechgui.engine import ParamSet
 from mechgui.engine.datasets import load_csv
 from mechgui.engine.som import lattice_edges
 
 from ...drawing import DrawnPoints
+from ...filetasks import FileReader
 from ...panel import SimulationPanel
 from ...runner import MAX_SPEED
 from ...theme import Theme
@@ -56,8 +58,14 @@ class SOMPanel(SimulationPanel):
     default_speed = 1000
     hidden_params = ("data",)
     detail_rate = 10
+    #: A CSV file was read and its data submitted (True), or it was refused (False).
+    csvFinished = Signal(bool)
 
     def init_state(self) -> None:
+        self._reader = FileReader(self)  # reads CSV files off the GUI thread
+        self._reader.returned.connect(self._csv_read)
+        self._reader.failed.connect(self._csv_refused)
+        self._csv_name = ""
         #: (rows, cols, topology, glyph shape, input dimension) of the map shown.
         self._geometry: tuple | None = None
         self._dim = 2
@@ -113,6 +121,7 @@ class SOMPanel(SimulationPanel):
         c.colouring.activated.connect(self._colouring_picked)
         c.draw_button.toggled.connect(self.set_draw_mode)
         c.load_button.clicked.connect(self._choose_csv)
+        self._reader.progressed.connect(c.show_reading)
         c.use_drawn_button.clicked.connect(self.use_drawn_points)
         c.clear_drawn_button.clicked.connect(self.clear_drawn_points)
         return c
@@ -194,18 +203,41 @@ class SOMPanel(SimulationPanel):
         if path:
             self.load_csv_file(path)
 
-    def load_csv_file(self, path: str) -> bool:
-        """Input vectors from a CSV file (names kept for the map); errors shown, not raised."""
-        try:
-            data, labels = load_csv(path)
-        except (ParameterError, ValueError) as exc:
-            self.show_message(str(exc), error=True)
-            return False
+    def load_csv_file(self, path: str) -> None:
+        """Read input vectors from a CSV file on a worker thread (names kept for the map),
+        showing its progress while the run goes on; a second file replaces one still being
+        read.  Then train on them, or say in one line why not (:attr:`csvFinished`)."""
+        self._csv_name = os.path.basename(os.fspath(path))
+        self.show_message(f"Reading {self._csv_name} …")
+        self.controls.show_reading(0.0)
+        self._reader.start(load_csv, os.fspath(path))
+
+    @property
+    def reading_csv(self) -> bool:
+        return self._reader.busy
+
+    @Slot(object)
+    def _csv_read(self, result: tuple[np.ndarray, list[str] | None]) -> None:
+        self.controls.show_reading(None)
+        data, labels = result
         self._csv_names = (data, tuple(labels)) if labels else None
         ok = self._use_data(data)
         if ok:
-            self.show_message(f"Loaded {data.shape[0]} vectors of {data.shape[1]} components.")
-        return ok
+            self.show_message(f"Loaded {data.shape[0]} vectors of {data.shape[1]} components "
+                              f"from {self._csv_name}.")
+        self.csvFinished.emit(ok)
+
+    @Slot(object)
+    def _csv_refused(self, error: BaseException) -> None:
+        self.controls.show_reading(None)
+        why = error if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+        self.show_message(f"Could not load {self._csv_name}; nothing was changed. {why}",
+                          error=True)
+        self.csvFinished.emit(False)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        read = self._reader.shutdown(timeout_ms)  # a reading is cancelled, and waited for
+        return super().shutdown(timeout_ms) and read
 
     @Slot()
     def _drawn_changed(self) -> None:
