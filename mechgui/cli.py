@@ -14,14 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any, NoReturn
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NoReturn, TextIO
 
 from mechgui import __version__
 
 __all__ = ["main", "run_headless", "build_run_parser", "build_gui_parser"]
 
 USAGE_ERROR = 2
+#: The table's first lines wait for at most this many more, or this long, to size its columns.
+LOOKAHEAD_ROWS = 32
+LOOKAHEAD_SECONDS = 2.0
+#: Then its status column fits the longest status of any model ("converged").
+STATUS_WIDTH = 9
 
 
 class UsageError(Exception):
@@ -71,7 +77,7 @@ def build_run_parser() -> argparse.ArgumentParser:
                         help="number of steps (default: until done, bounded)")
     parser.add_argument("--every", type=_at_least_one, default=1, metavar="K",
                         help="keep every K-th frame and the last")
-    parser.add_argument("--seed", type=int, metavar="S", help="random seed")
+    parser.add_argument("--seed", metavar="S", help="random seed (an integer >= 0, or auto)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -105,10 +111,11 @@ def _overrides(items: Sequence[str]) -> dict[str, str]:
 def prepare_run(args: argparse.Namespace):
     """Build the simulation a ``run`` command line asks for (raises ParameterError)."""
     from mechgui import engine
+    from mechgui.engine.params import check_seed
 
     cls = engine.model_class(args.model)
     values: dict[str, Any] = {}
-    seed = args.seed
+    seed = None if args.seed is None else check_seed(args.seed)
     if args.preset:
         preset = engine.load_preset(args.model, args.preset)
         values.update(preset.params)
@@ -123,9 +130,13 @@ def prepare_run(args: argparse.Namespace):
     return cls(params, seed=seed)
 
 
-def _collect(sim, steps: int | None, every: int) -> list[Mapping[str, Any]]:
+def _frames(sim, steps: int | None, every: int) -> Iterator[Mapping[str, Any]]:
+    """The snapshots to print, one at a time as the run makes them: step 0, every
+    ``every``-th step, and the last (at most ``steps`` steps, or until done within
+    the model's :attr:`~mechgui.engine.Simulation.run_limit`)."""
     limit = steps if steps is not None else sim.run_limit
-    frames = [sim.snapshot()]
+    yield sim.snapshot()
+    shown = sim.step_count
     done_steps = 0
     while done_steps < limit and not sim.done:
         chunk = min(every - sim.step_count % every, limit - done_steps)
@@ -134,61 +145,123 @@ def _collect(sim, steps: int | None, every: int) -> list[Mapping[str, Any]]:
         if taken == 0:
             break
         if sim.step_count % every == 0 or sim.done or done_steps >= limit:
-            frames.append(sim.snapshot())
-    if frames[-1]["step"] != sim.step_count:
-        frames.append(sim.snapshot())
-    return frames
+            shown = sim.step_count
+            yield sim.snapshot()
+    if shown != sim.step_count:
+        yield sim.snapshot()
 
 
-def _without_repeats(frames: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The frames, with a value that is the very object of the first frame's (the SOM's
-    data set, shared by every snapshot of a run) written in the first frame only."""
-    first = frames[0]
-    shared = {k for k, v in first.items() if isinstance(v, (tuple, Mapping)) or hasattr(v, "shape")}
-    return [dict(first)] + [{k: v for k, v in f.items() if not (k in shared and v is first[k])}
-                            for f in frames[1:]]
+class _Repeats:
+    """Drops from each frame after the first a value that is the very object of the first
+    frame's (the SOM's data set, shared by every snapshot of a run): written once."""
+
+    def __init__(self) -> None:
+        self.shared: dict[str, Any] | None = None
+
+    def __call__(self, frame: Mapping[str, Any]) -> dict[str, Any]:
+        if self.shared is None:
+            self.shared = {k: v for k, v in frame.items()
+                           if isinstance(v, (tuple, Mapping)) or hasattr(v, "shape")}
+            return dict(frame)
+        return {k: v for k, v in frame.items()
+                if not (k in self.shared and v is self.shared[k])}
 
 
-def _table(sim, frames: list[Mapping[str, Any]]) -> str:
-    rows = []
-    for snap in frames:
-        row = {"step": str(snap["step"]), "status": str(snap["status"])}
-        row.update(sim.summary(snap))
-        rows.append(row)
-    headers = list(dict.fromkeys(k for r in rows for k in r))
-    widths = {h: max(len(h), *(len(r.get(h, "")) for r in rows)) for h in headers}
-    lines = ["  ".join(h.ljust(widths[h]) for h in headers)]
-    lines.append("  ".join("-" * widths[h] for h in headers))
-    lines += ["  ".join(r.get(h, "").ljust(widths[h]) for h in headers) for r in rows]
-    warning = frames[-1].get("warning")
-    if warning:
-        lines.append(f"warning: {warning}")
-    return "\n".join(line.rstrip() for line in lines)
+def _write_json(sim, model: str, frames: Iterator[Mapping[str, Any]], out: TextIO) -> None:
+    """One JSON object, ``{"model", "params", "seed", "frames": […], "status", "steps"}``,
+    its frames written as they come (memory stays flat however long the run)."""
+    from mechgui.engine import to_jsonable
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, allow_nan=False)
+
+    head = {"model": model, "params": sim.params.to_dict(), "seed": sim.seed}
+    out.write(dumps(head)[:-1] + ', "frames": [')
+    once = _Repeats()
+    for i, frame in enumerate(frames):
+        out.write((", " if i else "") + dumps(to_jsonable(once(frame))))
+    out.write(f'], "status": {dumps(sim.status)}, "steps": {dumps(sim.step_count)}}}\n')
+
+
+class _Table:
+    """The human-readable table, a line per frame as it comes.
+
+    The first lines wait (at most :data:`LOOKAHEAD_ROWS` of them, or
+    :data:`LOOKAHEAD_SECONDS`) so that the columns fit them: a run that ends within
+    them prints the very table of a run printed at its end.  Later a column widens
+    for a wider value, never narrows.
+    """
+
+    def __init__(self, sim, out: TextIO) -> None:
+        self.sim = sim
+        self.out = out
+        self.widths: dict[str, int] = {}
+        self.waiting: list[dict[str, str]] | None = []
+        self.since = 0.0
+
+    def write(self, frames: Iterator[Mapping[str, Any]]) -> None:
+        last: Mapping[str, Any] | None = None
+        for snap in frames:
+            row = {"step": str(snap["step"]), "status": str(snap["status"])}
+            row.update(self.sim.summary(snap))
+            self._add(row)
+            last = snap
+        self._flush(final=True)
+        warning = last.get("warning") if last is not None else None
+        if warning:
+            self.out.write(f"warning: {warning}\n")
+
+    def _add(self, row: dict[str, str]) -> None:
+        if self.waiting is None:
+            self._fit(row)
+            self._line(row)
+            return
+        if not self.waiting:
+            self.since = time.perf_counter()
+        self.waiting.append(row)
+        if len(self.waiting) >= LOOKAHEAD_ROWS or \
+                time.perf_counter() - self.since >= LOOKAHEAD_SECONDS:
+            self._flush(final=False)
+
+    def _flush(self, final: bool) -> None:
+        """Print the waiting lines under a header that fits them (and, if more follow,
+        any status)."""
+        rows, self.waiting = self.waiting, None
+        if not rows:
+            return
+        headers = list(dict.fromkeys(key for row in rows for key in row))
+        self.widths = {key: len(key) for key in headers}
+        if not final:
+            self.widths["status"] = max(self.widths["status"], STATUS_WIDTH)
+        for row in rows:
+            self._fit(row)
+        self._line({key: key for key in headers})
+        self._line({key: "-" * width for key, width in self.widths.items()})
+        for row in rows:
+            self._line(row)
+
+    def _fit(self, row: dict[str, str]) -> None:
+        for key, text in row.items():
+            self.widths[key] = max(self.widths.get(key, 0), len(text))
+
+    def _line(self, row: dict[str, str]) -> None:
+        cells = [row.get(key, "").ljust(width) for key, width in self.widths.items()]
+        self.out.write("  ".join(cells).rstrip() + "\n")
 
 
 def run_headless(argv: Sequence[str]) -> int:
-    """``mechgui run …``: print snapshots as a table or one JSON object."""
-    from mechgui.engine import to_jsonable
-
+    """``mechgui run …``: print snapshots as a table or one JSON object, as they come."""
     args = build_run_parser().parse_args(list(argv))
     sim = prepare_run(args)
-    frames = _collect(sim, args.steps, args.every)
+    frames = _frames(sim, args.steps, args.every)
+    out = sys.stdout
     if args.json:
-        record = {
-            "model": args.model,
-            "params": sim.params.to_dict(),
-            "seed": sim.seed,
-            "frames": [to_jsonable(f) for f in _without_repeats(frames)],
-            "status": sim.status,
-            "steps": sim.step_count,
-        }
-        json.dump(record, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
+        _write_json(sim, args.model, frames, out)
     else:
-        print(f"{sim.title}: {sim.params!r}")
-        print(_table(sim, frames))
+        out.write(f"{sim.title}: {sim.params!r}\n")
+        _Table(sim, out).write(frames)
         plural = "" if sim.step_count == 1 else "s"
-        print(f"status: {sim.status} after {sim.step_count} step{plural}")
+        out.write(f"status: {sim.status} after {sim.step_count} step{plural}\n")
     return 0
 
 

@@ -1,8 +1,11 @@
 """The headless command line: the worked examples through `python -m mechgui run`."""
 
 import json
+import os
+import select
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -68,6 +71,9 @@ def test_table_output(capsys):
     (["run", "nope"], "model=nope is not allowed: expected one of maxnet"),
     (["run", "hamming", "--set", "inputs=1,2"], "inputs='1,2' is not allowed"),
     (["run", "maxnet", "--every", "0"], "--every"),
+    (["run", "maxnet", "--seed", "-1"], "seed=-1 is not allowed: expected an integer in [0, "),
+    (["run", "maxnet", "--seed", "abc"], "seed=abc is not allowed: expected an integer in [0, "),
+    (["run", "maxnet", "--seed", "1.5"], "seed=1.5 is not allowed"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment):
     assert main(argv) == 2
@@ -86,3 +92,81 @@ def test_python_dash_m_entry_point():
     bad = subprocess.run([sys.executable, "-m", "mechgui", "run", "maxnet", "--set", "epsilon=-1"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "epsilon=-1" in bad.stderr
+
+
+def test_a_huge_step_count_overflows_nothing(capsys):
+    huge = str(10 ** 30)
+    record = run_json(capsys, "maxnet", "--preset", "fausett-4.1", "--steps", huge, "--every", huge)
+    assert [f["step"] for f in record["frames"]] == [0, 5] and record["status"] == "converged"
+    record = run_json(capsys, "som", "--preset", "fausett-4.4", "--steps", huge)
+    assert record["steps"] == 8 and record["status"] == "done"
+
+
+# -- long runs: written as they go, in flat memory ------------------------------------------
+NEVER_ENDING = ["maxnet", "--set", "epsilon=1e-9", "--set", "max_steps=10000000"]
+
+
+def _first_bytes(argv, count, timeout=60.0):
+    """The first ``count`` bytes a run writes (it is stopped then: it would go on for hours)."""
+    proc = subprocess.Popen([sys.executable, "-m", "mechgui", "run", *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    data = b""
+    try:
+        deadline = time.monotonic() + timeout
+        while len(data) < count and time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), count - len(data))
+                if not chunk:
+                    break
+                data += chunk
+    finally:
+        proc.kill()
+        proc.communicate()
+    return data.decode()
+
+
+def test_frames_are_written_as_they_are_made():
+    head = _first_bytes([*NEVER_ENDING, "--json"], 2000)
+    assert head.startswith('{"model": "maxnet", "params": {"epsilon": 1e-09, ')
+    assert '"frames": [{"model": "maxnet", "step": 0, ' in head
+    assert '}, {"model": "maxnet", "step": 1, ' in head
+    lines = _first_bytes(NEVER_ENDING, 1000).splitlines()
+    assert lines[1].split() == ["step", "status", "activations", "winner"]
+    assert lines[3].split()[:2] == ["0", "running"]
+
+
+# VmHWM, not getrusage's ru_maxrss: that one survives exec, so a child started by a big
+# test process would report the parent's peak.
+PEAK_RSS = """
+import sys
+from mechgui.cli import main
+assert main(sys.argv[1:]) == 0
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(peak // 1024, file=sys.stderr)
+"""
+
+
+def _peak_megabytes(*argv):
+    proc = subprocess.run([sys.executable, "-c", PEAK_RSS, "run", *argv], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return int(proc.stderr.split()[-1])
+
+
+RANDOM_SIGNAL = "signal=" + ",".join(f"{v:.3f}" for v in np.random.default_rng(0).random(200))
+
+
+@pytest.mark.parametrize("argv", [
+    # each frame held kept the trajectory so far: about 1 GB
+    ["maxnet", "--set", "epsilon=1e-9", "--set", "max_steps=8000"],
+    # each frame held kept every profile so far: 1.8 GB (and 10 GB as JSON lists)
+    ["mexican_hat", "--set", RANDOM_SIGNAL, "--set", "t_max=1500", "--set", "c1=0.3",
+     "--set", "c2=-0.2", "--set", "x_max=100"],
+    ["mexican_hat", "--set", RANDOM_SIGNAL, "--set", "t_max=600", "--set", "c1=0.3",
+     "--set", "c2=-0.2", "--set", "x_max=100", "--json"],
+])
+def test_a_long_run_stays_in_flat_memory(argv):
+    """A few tens of MB whatever the length (the bound is generous)."""
+    assert _peak_megabytes(*argv) < 250

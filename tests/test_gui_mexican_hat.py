@@ -10,6 +10,7 @@ from mechgui.app.panels.mexican_hat import (
     two_bumps_signal,
 )
 from mechgui.app.runner import live_runners
+from mechgui.engine.mexican_hat import RECENT_PROFILES
 
 pytestmark = pytest.mark.gui
 
@@ -148,6 +149,30 @@ def test_play_at_max_speed_to_the_end(qtbot, panel):
         _, yi = curve.getData()
         np.testing.assert_allclose(yi, snap["profiles"][12 - MAX_EARLIER + i])
     assert panel.value_labels == []  # 41 units: no value labels
+
+
+def test_a_long_run_draws_the_last_profiles_of_the_few_the_engine_keeps(qtbot, panel):
+    """Past t = RECENT_PROFILES the snapshot holds the signal and the recent profiles
+    only: the plot still shows x(t) over the dozen steps before it, the signal below."""
+    signal = np.round(np.random.default_rng(5).random(30), 3)
+    assert panel.submit_params(signal=signal, c1=0.3, c2=-0.2, x_max=100, t_max=40)
+    _wait_step(qtbot, panel, 0)
+    panel.set_speed(0)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.snapshot["step"] == 40 and not panel.runner.playing,
+                    timeout=5000)
+    snap = panel.snapshot
+    steps = list(snap["profile_steps"])
+    assert len(steps) == RECENT_PROFILES + 1 and steps[0] == 0 and steps[-1] == 40
+    for i, curve in enumerate(panel.earlier_curves):
+        _, y = curve.getData()
+        np.testing.assert_array_equal(y, snap["profiles"][steps.index(28 + i)])
+    _, y = panel.current_curve.getData()
+    np.testing.assert_array_equal(y, snap["activations"])
+    _, bars = panel.signal_bars.getData()
+    np.testing.assert_array_equal(bars, signal)
+    labels = [label.text for _, label in panel.legend.items]
+    assert labels == ["t = 40 (current)", "t = 28…39 (older = fainter)"]
 
 
 def test_lecture_mode_thickens_lines(qtbot, panel):

@@ -1,5 +1,8 @@
-"""The engine runner's pacing, with a stand-in engine whose steps release the lock."""
+"""The engine runner: its pacing, with a stand-in engine whose steps release the lock; long
+resets that a newer command or closing stops; a script that leaves its window open."""
 
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -7,7 +10,7 @@ import pytest
 
 from mechgui.app.runner import MAX_SPEED, EngineRunner
 from mechgui.engine import Simulation
-from mechgui.engine.params import Float, ParamSet
+from mechgui.engine.params import Float, Int, ParamSet
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,3 +149,192 @@ def test_a_bug_in_a_call_is_reported_with_its_traceback(qtbot, viewer):
     assert "ZeroDivisionError" in failure.details and "broken" in failure.details
     assert viewer.runner.errors == [failure]
     viewer.runner.errors.clear()
+
+
+# -- long resets: progress, and a newer command or closing stops them -------------------
+@dataclass(frozen=True, eq=False)
+class SlowResetParams(ParamSet):
+    size: int = Int(1, "what the snapshot shows", low=1, high=1000)
+    reset_seconds: float = Float(0.0, "wall time of a reset", low=0, high=600)
+
+
+class SlowReset(Simulation):
+    """A reset that takes ``reset_seconds``, reporting its progress a hundred times."""
+
+    name = "slow-reset"
+    title = "Slow reset"
+    Params = SlowResetParams
+
+    def _reset(self) -> None:
+        for i in range(100):
+            self._report_progress(i / 100)
+            time.sleep(self.params.reset_seconds / 100)
+        self.size = self.params.size
+
+    def _step(self) -> None:
+        pass
+
+    def _snapshot(self) -> dict:
+        return {"size": self.size}
+
+
+class SlowViewer:
+    """A runner of a :class:`SlowReset` that records frames, progress and cancellations."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+        self.runner = EngineRunner(SlowReset)
+        self.frames: list = []
+        self.progress: list = []
+        self.cancelled: list = []
+        self.runner.snapshotReady.connect(self.frames.append)
+        self.runner.preparing.connect(self.progress.append)
+        self.runner.cancelled.connect(self.cancelled.append)
+        self.runner.start()
+        qtbot.waitUntil(lambda: len(self.frames) > 0, timeout=5000)
+
+    def start_long_reset(self, size: int = 2, seconds: float = 60.0) -> None:
+        """New parameters whose reset takes a minute; back once its progress shows."""
+        self.progress.clear()
+        self.runner.set_params(SlowResetParams(size=size, reset_seconds=seconds))
+        self.qtbot.waitUntil(lambda: any(p is not None and p > 0 for p in self.progress),
+                             timeout=5000)
+
+    def wait_size(self, size: int, seconds: float) -> float:
+        """Wait for a frame of ``size``; return how long that took."""
+        began = time.perf_counter()
+        self.qtbot.waitUntil(lambda: self.frames[-1]["size"] == size, timeout=int(seconds * 1000))
+        return time.perf_counter() - began
+
+
+@pytest.fixture
+def slow(qtbot):
+    view = SlowViewer(qtbot)
+    yield view
+    assert view.runner.shutdown()
+    assert not view.runner.errors
+
+
+def test_a_long_reset_reports_progress_and_pause_stops_it(qtbot, slow):
+    slow.start_long_reset()
+    fractions = [p for p in slow.progress if p is not None]
+    assert all(0 <= a <= b < 1 for a, b in zip(fractions, fractions[1:]))
+    began = time.perf_counter()
+    slow.runner.pause()
+    qtbot.waitUntil(lambda: slow.progress[-1] is None and bool(slow.cancelled), timeout=3000)
+    assert time.perf_counter() - began < 2.0
+    # as it was: the old parameters in force, sent back for the form
+    assert slow.cancelled[0].size == 1 and slow.cancelled[0].reset_seconds == 0
+    assert slow.frames[-1]["size"] == 1
+
+
+def test_newer_parameters_replace_a_long_reset(qtbot, slow):
+    slow.start_long_reset()
+    slow.runner.set_params(SlowResetParams(size=3))
+    assert slow.wait_size(3, 3.0) < 2.0
+    assert slow.cancelled == [None]  # the form already shows the newer ones
+
+
+def test_reset_and_calls_also_stop_a_long_reset(qtbot, slow):
+    slow.start_long_reset()
+    slow.runner.reset()
+    qtbot.waitUntil(lambda: len(slow.cancelled) == 1, timeout=3000)
+    slow.start_long_reset()
+    values = []
+    slow.runner.call(lambda sim: sim.size, on_return=values.append)
+    qtbot.waitUntil(lambda: values == [1], timeout=3000)
+
+
+def test_commands_played_before_do_not_stop_a_later_reset(qtbot, slow):
+    """Every command is counted once sent and once begun: none is left over to stop a
+    long reset that nothing came after."""
+    runner = slow.runner
+    for command in (runner.play, runner.toggle, runner.toggle, runner.pause, runner.refresh):
+        command()
+    runner.step(2)
+    runner.run_steps(3)
+    runner.set_speed(MAX_SPEED)
+    runner.call(lambda sim: None)
+    runner.load(SlowResetParams(size=4, reset_seconds=0.5), seed=1)
+    assert slow.wait_size(4, 5.0) > 0.3
+    assert slow.cancelled == []
+
+
+def test_closing_stops_a_long_reset_at_once(qtbot, slow):
+    slow.start_long_reset()
+    began = time.perf_counter()
+    assert slow.runner.shutdown(timeout_ms=3000)
+    assert time.perf_counter() - began < 1.0
+
+
+SCRIPT_LEFT_OPEN = """
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from mechgui.app import MainWindow
+
+def wait(ms):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+app = QApplication([])
+window = MainWindow()
+window.show()
+panel = window.show_tab("som")
+wait(2000)
+panel.set_speed(0)
+panel.play()
+wait(300)
+print("frames", panel.frames_drawn, panel.runner.playing)
+"""
+
+
+def test_a_script_that_leaves_its_window_open_exits_cleanly():
+    """No "QThread: Destroyed while thread is still running" abort."""
+    out = subprocess.run([sys.executable, "-c", SCRIPT_LEFT_OPEN], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "True"  # still playing when the script ended
+    for noise in ("QThread", "Traceback", "Exception ignored"):
+        assert noise not in out.stderr, out.stderr
+
+
+SCRIPT_STILL_LOADING = """
+import time, weakref
+from PySide6.QtCore import QCoreApplication
+from mechgui.app.runner import EngineRunner
+from mechgui.engine import create
+
+class Library:  # stands for a library (torch) whose import on the engine thread makes finalizers
+    pass
+
+LOADED = []
+
+def release(name):
+    print("released", name, flush=True)
+
+def factory():
+    time.sleep(1.0)  # still importing when the script ends
+    library = Library()
+    LOADED.append(library)
+    weakref.finalize(library, release, "library")
+    return create("maxnet")
+
+app = QCoreApplication([])
+runner = EngineRunner(factory)
+runner.start()
+print("script ends", flush=True)
+"""
+
+
+def test_an_engine_still_loading_when_a_script_ends_finishes_cleanly():
+    """The exit waits for the engine thread, and then the finalizers its import made run
+    (as torch's do), while the interpreter is whole: they were skipped, or ran among
+    cleared modules ("Exception ignored … 'NoneType' object is not callable")."""
+    out = subprocess.run([sys.executable, "-c", SCRIPT_STILL_LOADING], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["script ends", "released library"], out.stderr
+    assert "Exception ignored" not in out.stderr and "QThread" not in out.stderr

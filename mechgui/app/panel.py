@@ -100,6 +100,7 @@ class SimulationPanel(QWidget):
         self._last_step = -1
         self._started = False
         self._pending_theme: Theme | None = None  # lecture mode changed while hidden
+        self._preparing: float | None = None  # how far a long reset is, while it runs
         _PANELS.add(self)
         self.init_state()
 
@@ -117,6 +118,8 @@ class SimulationPanel(QWidget):
         self.runner.playingChanged.connect(self._on_playing)
         self.runner.errored.connect(self.on_engine_error)
         self.runner.paramsReplaced.connect(self._on_params_replaced)
+        self.runner.preparing.connect(self._on_preparing)
+        self.runner.cancelled.connect(self._on_cancelled)
         self._awaiting_paint = False
         self._paint_watcher = _PaintWatcher(self)
         self._drawn_timer = QTimer(self)
@@ -278,6 +281,9 @@ class SimulationPanel(QWidget):
     @Slot()
     def toggle_play(self) -> None:
         self.ensure_started()
+        if self._preparing is not None:  # the button reads Pause: stop preparing
+            self.runner.pause()
+            return
         self.runner.toggle()
 
     def play(self) -> None:
@@ -476,6 +482,8 @@ class SimulationPanel(QWidget):
         window's status bar repeats."""
         if not self.runner.is_ready:
             return "ready", "preparing…"
+        if self._preparing is not None:
+            return "ready", f"preparing… {int(self._preparing * 100)} %"
         snap = self.snapshot
         status = "running" if snap is None else str(snap["status"])
         step = 0 if snap is None else int(snap["step"])
@@ -500,6 +508,23 @@ class SimulationPanel(QWidget):
             # way): a panel that skips costly views while playing draws it again, whole.
             self._drawn_playing = False
             self._draw(self.snapshot)
+
+    @Slot(object)
+    def _on_preparing(self, fraction: float | None) -> None:
+        """A long reset's progress (None once it has ended): in the badge, and Play reads
+        Pause, which stops it (as do Reset and new parameters)."""
+        self._preparing = fraction
+        self.transport.set_playing(fraction is not None or self.runner.playing)
+        self._update_badge()
+
+    @Slot(object)
+    def _on_cancelled(self, params: ParamSet | None) -> None:
+        """A long reset gave way to a newer command: the form shows the parameters still in
+        force (unless newer ones are on their way)."""
+        if params is None:
+            return
+        self._on_params_replaced(params)
+        self.show_message("Preparing stopped: the parameters in force are shown again.")
 
     @Slot(object)
     def _on_params_replaced(self, params: ParamSet) -> None:

@@ -7,7 +7,9 @@ replaces one not yet drawn, so however slow the GUI, one frame at most waits).  
 many steps a call takes and when a frame is due is the :class:`~.pacing.Pacer`'s
 business.  Outcomes are typed: a call's return value (:attr:`EngineRunner.returned`)
 and a :class:`Failure` carrying the exception object (:attr:`EngineRunner.errored`).
-Stopping is cooperative (a flag checked between calls; never ``terminate()``).
+Stopping is cooperative (a flag checked between calls; never ``terminate()``); a long
+reset checks it too, and gives way to any newer command (:attr:`EngineRunner.preparing`
+shows how far it is, :attr:`EngineRunner.cancelled` says it was stopped).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mechgui.engine import ParamSet, Simulation
 
 from .pacing import MAX_SPEED, Pacing
-from .worker import Call, EngineWorker, Failure, Mailbox
+from .worker import Call, Commands, EngineWorker, Failure, Mailbox
 
 __all__ = ["EngineRunner", "EngineWorker", "Mailbox", "Failure", "all_runners", "live_runners",
            "stop_all", "MAX_SPEED"]
@@ -66,6 +68,11 @@ def stop_all(timeout_ms: int | None = None) -> bool:
     return finished
 
 
+# Python's finalizers (weakref.finalize) must hook into the exit before stop_all does, so
+# that they run after it: an engine thread still importing a library (torch) when a script
+# ends finishes first; a finalizer it creates would otherwise miss the exit and run in the
+# interpreter's teardown, among cleared modules.
+weakref.finalize(stop_all, lambda: None)
 atexit.register(stop_all)  # a script that ends without closing its window exits cleanly
 
 
@@ -85,8 +92,10 @@ class EngineRunner(QObject):
     Signals: ``snapshotReady(object)`` with each frame to draw, ``ready()`` once the
     simulation is built, ``playingChanged(bool)``, ``paramsApplied(object)`` (the
     parameters in force on the engine thread), ``paramsReplaced(object)`` (a call changed
-    them), ``returned(object, object)`` (a call's token and value) and ``errored(object)``
-    (a :class:`Failure`).
+    them), ``returned(object, object)`` (a call's token and value), ``errored(object)``
+    (a :class:`Failure`), ``preparing(object)`` (a long reset's fraction done, then None)
+    and ``cancelled(object)`` (a long reset gave way to a newer command: the parameters
+    still in force, or None when newer ones are on their way).
     """
 
     snapshotReady = Signal(object)
@@ -96,6 +105,8 @@ class EngineRunner(QObject):
     paramsReplaced = Signal(object)
     returned = Signal(int, object)
     errored = Signal(object)
+    preparing = Signal(object)
+    cancelled = Signal(object)
 
     # Commands, queued to the worker's slots on the engine thread.
     _cmdPlay = Signal()
@@ -121,8 +132,11 @@ class EngineRunner(QObject):
         self._drawing_done.set()
         self._thread = QThread()
         self._thread.setObjectName(f"mechgui-{name}")
+        self._commands = Commands()
+        self._params_sent = 0  # the number of the last command that sent parameters
         self._worker = EngineWorker(factory, self._mailbox, self._stop, self._drawing_done,
-                                    Pacing(max_fps=max_fps, detail_rate=detail_rate))
+                                    Pacing(max_fps=max_fps, detail_rate=detail_rate),
+                                    self._commands)
         self._worker.moveToThread(self._thread)
         self._playing = False
         self._is_ready = False
@@ -150,6 +164,8 @@ class EngineRunner(QObject):
         w.paramsReplaced.connect(self.paramsReplaced)
         w.returned.connect(self._on_returned)
         w.errored.connect(self._on_errored)
+        w.preparing.connect(self.preparing)
+        w.cancelled.connect(self._on_cancelled)
         for signal, slot in ((self._cmdPlay, w.play), (self._cmdPause, w.pause),
                              (self._cmdToggle, w.toggle), (self._cmdStep, w.step),
                              (self._cmdRunSteps, w.runSteps), (self._cmdReset, w.reset),
@@ -165,22 +181,30 @@ class EngineRunner(QObject):
             _THREADS[self._thread] = (self._stop, self._drawing_done)
             self._thread.start()
 
+    # Each command below is counted (a long reset gives way to the next one); speed,
+    # refresh and frame_drawn are not commands that stop one.
     def play(self) -> None:
+        self._commands.sent_one()
         self._cmdPlay.emit()
 
     def pause(self) -> None:
+        self._commands.sent_one()
         self._cmdPause.emit()
 
     def toggle(self) -> None:
+        self._commands.sent_one()
         self._cmdToggle.emit()
 
     def step(self, n: int = 1) -> None:
+        self._commands.sent_one()
         self._cmdStep.emit(int(n))
 
     def run_steps(self, n: int) -> None:
+        self._commands.sent_one()
         self._cmdRunSteps.emit(int(n))
 
     def reset(self, seed: int | None = None) -> None:
+        self._commands.sent_one()
         self._cmdReset.emit(seed)
 
     def set_speed(self, steps_per_second: float) -> None:
@@ -188,9 +212,11 @@ class EngineRunner(QObject):
         self._cmdSpeed.emit(float(steps_per_second))
 
     def set_params(self, params: ParamSet) -> None:
+        self._params_sent = self._commands.sent_one()
         self._cmdParams.emit(params)
 
     def load(self, params: ParamSet, seed: int | None = None) -> None:
+        self._params_sent = self._commands.sent_one()
         self._cmdLoad.emit(params, seed)
 
     def call(self, function: Callable[..., Any], *args: Any,
@@ -204,6 +230,7 @@ class EngineRunner(QObject):
         """
         token = next(_tokens)
         self._callbacks[token] = (on_return, on_error)
+        self._commands.sent_one()
         self._cmdCall.emit(Call(token, function, args, dict(kwargs)))
         return token
 
@@ -280,6 +307,10 @@ class EngineRunner(QObject):
         if on_return is not None:
             on_return(value)
         self.returned.emit(token, value)
+
+    @Slot(object, int)
+    def _on_cancelled(self, params: ParamSet, command: int) -> None:
+        self.cancelled.emit(None if self._params_sent > command else params)
 
     @Slot(object)
     def _on_errored(self, failure: Failure) -> None:

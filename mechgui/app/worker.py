@@ -1,6 +1,12 @@
 """What runs on an engine thread: the :class:`EngineWorker` stepping a simulation, paced by
 a :class:`~.pacing.Pacer`, and the messages it sends back (frames through a one-slot
-:class:`Mailbox`, typed outcomes: a call's value, a :class:`Failure`)."""
+:class:`Mailbox`, typed outcomes: a call's value, a :class:`Failure`).
+
+A reset that takes long (a SOM over a million inputs, a GAN's pre-training) runs with a
+progress callback (see :class:`~mechgui.engine.base.Cancelled`): the worker shows how
+far it is (:attr:`EngineWorker.preparing`) and stops it, leaving the simulation as it
+was, as soon as the thread is asked to stop or a newer command waits (:class:`Commands`).
+"""
 
 from __future__ import annotations
 
@@ -14,14 +20,19 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mechgui.engine import ParamSet, Simulation
+from mechgui.engine.base import Cancelled
 
 from .pacing import Pacer, Pacing
 
-__all__ = ["EngineWorker", "Failure", "Call", "Mailbox", "DRAWING_WAIT_SECONDS"]
+__all__ = ["EngineWorker", "Failure", "Call", "Mailbox", "Commands", "DRAWING_WAIT_SECONDS"]
 
 #: Longest the engine waits for the GUI to finish drawing a frame before it steps anyway
 #: (for an engine that holds the interpreter lock: drawing would otherwise queue for it).
 DRAWING_WAIT_SECONDS = 0.03
+#: A long reset shows its progress once it has taken this long (seconds) …
+PROGRESS_AFTER = 0.2
+#: … and then at most this often.
+PROGRESS_EVERY = 0.1
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,28 @@ class Mailbox:
             return item
 
 
+class Commands:
+    """How many commands the GUI thread has sent (:meth:`sent_one`) and the engine thread
+    has begun (:meth:`begin`): while one waits, a long reset gives way to it.  Each
+    counter has one writer, so the two threads need no lock."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.begun = 0
+
+    def sent_one(self) -> int:
+        """Count a command sent (GUI thread); return its number."""
+        self.sent += 1
+        return self.sent
+
+    def begin(self) -> None:
+        """Count a command begun (engine thread)."""
+        self.begun += 1
+
+    def waiting(self) -> bool:
+        return self.sent > self.begun
+
+
 class EngineWorker(QObject):
     """Runs a :class:`Simulation` on the engine thread; every slot here runs there."""
 
@@ -82,10 +115,17 @@ class EngineWorker(QObject):
     returned = Signal(int, object)   # a call's token and return value
     errored = Signal(object)         # a Failure
     drawingWait = Signal(bool)       # whether the engine waits while a frame is drawn
+    preparing = Signal(object)       # a long reset's fraction done; None once it has ended
+    cancelled = Signal(object, int)  # parameters in force after a cancelled reset; the
+                                     # number of the command it was part of
 
     def __init__(self, factory: Callable[[], Simulation], mailbox: Mailbox,
-                 stop: threading.Event, drawing_done: threading.Event, pacing: Pacing) -> None:
+                 stop: threading.Event, drawing_done: threading.Event, pacing: Pacing,
+                 commands: Commands | None = None) -> None:
         super().__init__()
+        self._commands = commands if commands is not None else Commands()
+        self._progress_due = 0.0
+        self._progress_shown = False
         self._factory = factory
         self._mailbox = mailbox
         self._stop = stop
@@ -114,9 +154,13 @@ class EngineWorker(QObject):
         self.paramsApplied.emit(self.sim.params)
         self._publish()
 
-    # -- commands -----------------------------------------------------------------------
+    # -- commands (each one counted as begun: see Commands) -------------------------------
     @Slot()
     def play(self) -> None:
+        self._commands.begin()
+        self._play()
+
+    def _play(self) -> None:
         if self.sim is None or self.sim.done:
             self._publish()
             return
@@ -124,19 +168,25 @@ class EngineWorker(QObject):
 
     @Slot()
     def pause(self) -> None:
+        self._commands.begin()
+        self._pause()
+
+    def _pause(self) -> None:
         self._set_playing(False)
         self._publish()
 
     @Slot()
     def toggle(self) -> None:
+        self._commands.begin()
         if self._playing:
-            self.pause()
+            self._pause()
         else:
-            self.play()
+            self._play()
 
     @Slot(int)
     def step(self, n: int) -> None:
         """Advance ``n`` steps at once (the Step button), then show the result."""
+        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
             self._attempt("step", self._advance, max(1, n))
@@ -145,6 +195,7 @@ class EngineWorker(QObject):
     @Slot(int)
     def runSteps(self, n: int) -> None:
         """Play until ``n`` more steps are done (or the run ends), then pause."""
+        self._commands.begin()
         if self.sim is None:
             return
         if n <= 0 or self.sim.done:
@@ -155,9 +206,10 @@ class EngineWorker(QObject):
 
     @Slot(object)
     def reset(self, seed: Any = None) -> None:
+        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
-            self._attempt("reset", self.sim.reset, seed)
+            self._prepare("reset", self.sim.reset, seed, progress=self._keep_going)
         self._publish()
 
     @Slot(float)
@@ -168,13 +220,14 @@ class EngineWorker(QObject):
     @Slot(object)
     def setParams(self, params: ParamSet) -> None:
         """Adopt parameters validated on the GUI thread; a change that resets pauses."""
+        self._commands.begin()
         if self.sim is not None:
-            self._attempt("apply the parameters", self._apply_params, params, by_user=True)
+            self._prepare("apply the parameters", self._apply_params, params, by_user=True)
         self._publish()
 
     def _apply_params(self, params: ParamSet) -> None:
         assert self.sim is not None
-        if self.sim.set_params(params):
+        if self.sim.set_params(params, progress=self._keep_going):
             self._set_playing(False)
         self.pacer.restart(time.perf_counter())
         self._fit_pacing()
@@ -183,15 +236,16 @@ class EngineWorker(QObject):
     @Slot(object, object)
     def load(self, params: ParamSet, seed: Any) -> None:
         """Replace all parameters and reset (a preset)."""
+        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
-            self._attempt("load the preset", self._load, params, seed, by_user=True)
+            self._prepare("load the preset", self._load, params, seed, by_user=True)
         self._publish()
 
     def _load(self, params: ParamSet, seed: Any) -> None:
         assert self.sim is not None
-        if not self.sim.set_params(params) or seed is not None:
-            self.sim.reset(seed)
+        if not self.sim.set_params(params, progress=self._keep_going) or seed is not None:
+            self.sim.reset(seed, progress=self._keep_going)
         self._fit_pacing()
         self.paramsApplied.emit(self.sim.params)
 
@@ -199,6 +253,7 @@ class EngineWorker(QObject):
     def call(self, call: Call) -> None:
         """Run ``call.function(simulation, *args, **kwargs)``; its value goes back as
         :attr:`returned`, an exception as :attr:`errored`."""
+        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
             before = self.sim.params
@@ -310,12 +365,42 @@ class EngineWorker(QObject):
         if self._mailbox.put(snap):
             self.frameReady.emit()
 
+    # -- long resets ----------------------------------------------------------------------
+    def _prepare(self, action: str, function: Callable[..., Any], *args: Any,
+                 **kwargs: Any) -> Any:
+        """:meth:`_attempt` for what may reset at length (``function`` hands
+        :meth:`_keep_going` to the simulation): its progress shown, once it takes a while."""
+        self._progress_due = time.perf_counter() + PROGRESS_AFTER
+        self._progress_shown = False
+        try:
+            return self._attempt(action, function, *args, **kwargs)
+        finally:
+            if self._progress_shown:
+                self.preparing.emit(None)
+
+    def _keep_going(self, fraction: float) -> bool:
+        """A long reset's progress callback: False (stop) once the thread is to stop or a
+        newer command waits; else True, after showing ``fraction`` if it is time to."""
+        if self._stop.is_set() or self._commands.waiting():
+            return False
+        now = time.perf_counter()
+        if now >= self._progress_due:
+            self._progress_due = now + PROGRESS_EVERY
+            self._progress_shown = True
+            self.preparing.emit(fraction)
+        return True
+
     # -- errors -------------------------------------------------------------------------
     def _attempt(self, action: str, function: Callable[..., Any], *args: Any,
                  by_user: bool = False, token: int | None = None, **kwargs: Any) -> Any:
-        """``function(*args, **kwargs)``, or :data:`_FAILED` after reporting its exception."""
+        """``function(*args, **kwargs)``, or :data:`_FAILED` after reporting its exception
+        (a reset cancelled is no failure: the parameters in force go back)."""
         try:
             return function(*args, **kwargs)
+        except Cancelled:
+            assert self.sim is not None
+            self.cancelled.emit(self.sim.params, self._commands.begun)
+            return _FAILED
         except Exception as exc:  # noqa: BLE001 - every failure goes to the GUI, typed
             self._set_playing(False)
             details = traceback.format_exc()

@@ -11,6 +11,12 @@ generator, and its state.  It is driven by three calls:
     an immutable record of the current state: read-only numpy copies and plain
     numbers the caller may keep as long as it likes.
 
+A reset that may take long (a SOM over a million inputs, a GAN's pre-training) reports
+how far it is and can be stopped: ``reset(progress=callback)`` and
+``set_params(..., progress=callback)`` call ``callback(fraction)`` now and then, with
+``fraction`` from 0 to 1; when it returns False the call raises :class:`Cancelled` and
+the simulation is exactly as it was before the call.  Without a callback nothing changes.
+
 No Qt here: a simulation runs the same from a script, a notebook, the CLI or
 the GUI's engine thread.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -27,9 +33,16 @@ import numpy as np
 
 from .params import ParamSet, check_seed
 
-__all__ = ["Simulation", "Frozen", "freeze", "to_jsonable", "RUNNING"]
+__all__ = ["Simulation", "Frozen", "freeze", "to_jsonable", "RUNNING", "Cancelled", "Progress"]
 
 RUNNING = "running"
+
+#: A long reset's callback: told the fraction done (0 … 1), it returns False to stop it.
+Progress = Callable[[float], bool]
+
+
+class Cancelled(Exception):
+    """A long reset stopped by its progress callback; the simulation is as it was before."""
 
 
 class Frozen:
@@ -57,10 +70,16 @@ def freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
+        if all(type(v) in _PLAIN for v in value):  # e.g. a million labels: no call each
+            return tuple(value)
         return tuple(freeze(v) for v in value)
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+#: Immutable values :func:`freeze` hands out as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def to_jsonable(value: Any) -> Any:
@@ -121,15 +140,20 @@ class Simulation(ABC):
         self.reset(seed)
 
     # -- protocol -------------------------------------------------------------
-    def reset(self, seed: int | None = None) -> None:
-        """Back to the initial state; a given ``seed`` replaces the stored one."""
-        if seed is not None:
-            self.seed = check_seed(seed)
-        self.rng = np.random.default_rng(self.seed)
-        self.step_count = 0
-        self.status = RUNNING
-        self._detail: tuple[int, ParamSet, dict[str, Any]] | None = None
-        self._reset()
+    def reset(self, seed: int | None = None, *, progress: Progress | None = None) -> None:
+        """Back to the initial state; a given ``seed`` replaces the stored one.
+
+        A long reset calls ``progress(fraction)`` now and then; if it returns False the
+        reset stops, raising :class:`Cancelled`, and nothing has changed.
+        """
+        with _Undo(self, progress):
+            if seed is not None:
+                self.seed = check_seed(seed)
+            self.rng = np.random.default_rng(self.seed)
+            self.step_count = 0
+            self.status = RUNNING
+            self._detail: tuple[int, ParamSet, dict[str, Any]] | None = None
+            self._reset()
 
     def step(self, n: int = 1) -> int:
         """Advance up to ``n`` steps; return how many were taken."""
@@ -167,11 +191,13 @@ class Simulation(ABC):
         data["detail"] = detail
         return freeze(data)
 
-    def set_params(self, params: ParamSet | None = None, **changes: Any) -> bool:
+    def set_params(self, params: ParamSet | None = None, *, progress: Progress | None = None,
+                   **changes: Any) -> bool:
         """Adopt new parameters; invalid ones raise and leave everything as it was.
 
         Parameters declared ``live`` are applied in place (:meth:`_apply_live`);
-        any other change resets the simulation.  Returns True if it reset.
+        any other change resets the simulation (``progress`` as for :meth:`reset`: a
+        cancelled reset keeps the old parameters too).  Returns True if it reset.
         """
         new = params if params is not None else self.params.replace(**changes)
         if not isinstance(new, self.Params):
@@ -188,8 +214,20 @@ class Simulation(ABC):
                 return False
             except NotImplementedError:
                 pass
-        self.reset()
+        try:
+            self.reset(progress=progress)
+        except Cancelled:
+            self.params = old
+            raise
         return True
+
+    # -- long resets ------------------------------------------------------------
+    def _report_progress(self, fraction: float) -> None:
+        """For a long reset, now and then: pass ``fraction`` (0 … 1) to the caller's
+        progress callback; raise :class:`Cancelled` if it asks to stop."""
+        callback = self.__dict__.get("_progress")
+        if callback is not None and not callback(min(1.0, max(0.0, float(fraction)))):
+            raise Cancelled(f"{self.title} reset cancelled")
 
     # -- for subclasses -------------------------------------------------------
     @abstractmethod
@@ -219,3 +257,28 @@ class Simulation(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} step={self.step_count} status={self.status} {self.params!r}>"
+
+
+class _Undo:
+    """While a reset with a progress callback runs: the callback in ``_progress``, and the
+    simulation's attributes as they were, put back if it is cancelled.  A reset builds
+    its state anew (new arrays, networks, generators), so a shallow copy restores it."""
+
+    def __init__(self, sim: Simulation, progress: Progress | None) -> None:
+        self.sim = sim
+        self.progress = progress
+        self.saved: dict[str, Any] | None = None
+
+    def __enter__(self) -> None:
+        if self.progress is not None:
+            self.saved = dict(self.sim.__dict__)
+            self.sim.__dict__["_progress"] = self.progress
+
+    def __exit__(self, kind: type | None, error: BaseException | None, trace: Any) -> None:
+        state = self.sim.__dict__
+        if self.saved is None:
+            return
+        if kind is not None and issubclass(kind, Cancelled):
+            state.clear()
+            state.update(self.saved)
+        state.pop("_progress", None)

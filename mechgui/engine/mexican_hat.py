@@ -13,15 +13,21 @@ no terms for them.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .base import Simulation
+from .base import Frozen, Simulation
 from .params import Float, Int, ParameterError, ParamSet, Vector
 
-__all__ = ["MexicanHatParams", "MexicanHat", "interconnection_weights", "mexican_hat_update"]
+__all__ = ["MexicanHatParams", "MexicanHat", "interconnection_weights", "mexican_hat_update",
+           "RECENT_PROFILES"]
+
+#: Profiles a snapshot carries besides the signal (t = 0): the current one and those just
+#: before it (the panel draws the last dozen).
+RECENT_PROFILES = 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,10 +72,15 @@ def mexican_hat_update(x_old: np.ndarray, weights: np.ndarray, x_max: float) -> 
 class MexicanHat(Simulation):
     """The Mexican Hat net of chapter 4 (Example 4.2).
 
-    Snapshot keys: ``step`` (t), ``activations`` (x at t), ``profiles`` (array of
-    shape (t + 1, n): x at t = 0 … t, as plotted in Fig. 4.3), ``weights`` (w_k
-    for k = −R2 … R2), ``status`` (``running``, then ``done`` at t_max, or
+    Snapshot keys: ``step`` (t), ``activations`` (x at t), ``profiles`` (one row per
+    entry of ``profile_steps``: x at t = 0, the signal, and at the last
+    :data:`RECENT_PROFILES` steps up to t, as plotted in Fig. 4.3; every step
+    t = 0 … t while t ≤ :data:`RECENT_PROFILES`), ``weights`` (w_k for
+    k = −R2 … R2), ``status`` (``running``, then ``done`` at t_max, or
     ``converged`` earlier if the profile stops changing).
+
+    Memory and a snapshot's cost stay flat however long the run: the profiles kept
+    are the signal and the recent ones, copied once per step shown.
     """
 
     name = "mexican_hat"
@@ -79,21 +90,37 @@ class MexicanHat(Simulation):
     def _reset(self) -> None:
         p = self.params
         self.weights = interconnection_weights(p.r1, p.r2, p.c1, p.c2)
-        self.profiles = [np.array(p.signal, dtype=float)]
+        self.signal = np.array(p.signal, dtype=float)
+        #: The profiles x(t) of the last RECENT_PROFILES steps (t ≥ 1), oldest first.
+        self.recent: deque[np.ndarray] = deque(maxlen=RECENT_PROFILES)
+        self._shown: tuple[int, Frozen, Frozen] | None = None  # (t, profiles, their steps)
+
+    @property
+    def activations(self) -> np.ndarray:
+        """x at the current step."""
+        return self.recent[-1] if self.recent else self.signal
 
     def _step(self) -> None:
-        new = mexican_hat_update(self.profiles[-1], self.weights, self.params.x_max)
-        stable = np.array_equal(new, self.profiles[-1])
-        self.profiles.append(new)
-        if len(self.profiles) - 1 >= self.params.t_max:
+        old = self.activations
+        new = mexican_hat_update(old, self.weights, self.params.x_max)
+        self.recent.append(new)
+        # step_count is incremented after _step returns: this is step t = step_count + 1.
+        if self.step_count + 1 >= self.params.t_max:
             self.status = "done"
-        elif stable:
+        elif np.array_equal(new, old):
             self.status = "converged"
 
     def _snapshot(self) -> dict[str, Any]:
+        t = self.step_count
+        if self._shown is None or self._shown[0] != t:  # copied once per step shown
+            first = t - len(self.recent) + 1
+            steps = np.concatenate([[0], np.arange(first, t + 1)]).astype(np.int64)
+            self._shown = (t, Frozen(np.vstack([self.signal, *self.recent])), Frozen(steps))
+        _, profiles, steps = self._shown
         return {
-            "activations": self.profiles[-1],
-            "profiles": np.vstack(self.profiles),
+            "activations": self.activations,
+            "profiles": profiles,
+            "profile_steps": steps,
             "weights": self.weights,
         }
 

@@ -300,9 +300,10 @@ class MexicanHatPanel(SimulationPanel):
         t = int(snap["step"])
         units = np.arange(1, n + 1, dtype=float)
         self.current_curve.setData(units, x)
+        # the engine keeps the signal (t = 0) and the last steps: draw the newest of those
         earlier = profiles[:-1][-MAX_EARLIER:]
-        first_t = t - earlier.shape[0]
         count = earlier.shape[0]
+        first_t = int(snap["profile_steps"][-1 - count]) if count else t
         for i, curve in enumerate(self.earlier_curves):
             if i < count:
                 curve.setData(units, earlier[i])

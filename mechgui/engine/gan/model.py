@@ -26,7 +26,7 @@ from torch import nn
 from ..base import Simulation
 from ..history import History
 from ..params import ParamSet
-from . import modelfile, passes
+from . import passes
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, FrameViews
 from .networks import build_networks, make_optimisers, pick_device
 from .params import GANParams
@@ -111,11 +111,17 @@ class GAN(FrameViews, Sampling, Simulation):
         self._metric_history = History(len(METRIC_COLUMNS), HISTORY_CAPACITY, "mean")
         self._checkpoint = self._state_copy()
         if p.pretrain_d:
-            for _ in range(p.pretrain_steps):
-                if not self._d_update():
-                    self.message = "diverged while pre-training D"
-                    break
-            self.d_updates = 0
+            self._pretrain(p.pretrain_steps)
+
+    def _pretrain(self, steps: int) -> None:
+        """D alone on the initial G for ``steps`` updates (they count as none), reporting
+        how far it is before each (an update takes a millisecond or more)."""
+        for done in range(steps):
+            self._report_progress(done / steps)
+            if not self._d_update():
+                self.message = "diverged while pre-training D"
+                break
+        self.d_updates = 0
 
     def _build_optimizers(self) -> None:
         self.opt_d, self.opt_g = make_optimisers(self.params, self.G, self.D)
@@ -426,6 +432,8 @@ class GAN(FrameViews, Sampling, Simulation):
     def save(self, path: str | PathLike) -> Path:
         """Write the networks, the optimisers' state and the parameters (a torch file of
         plain data); return the path written."""
+        from . import modelfile  # it imports this module
+
         return modelfile.save(self, path)
 
     def load(self, path: str | PathLike, *, use_file_params: bool = True) -> GANParams:
@@ -435,6 +443,9 @@ class GAN(FrameViews, Sampling, Simulation):
         With ``use_file_params`` the session's parameters become the file's (the
         simulation is rebuilt for them first); otherwise the file must fit the current
         architecture.  A file that does not fit raises :class:`~.modelfile.ModelFileError`
-        (a ValueError) and leaves the simulation as it was.
+        (a ValueError) and leaves the simulation as it was: everything in the file is
+        checked first, and the state it gives replaces this one's at once.
         """
+        from . import modelfile  # it imports this module
+
         return modelfile.load(self, path, use_file_params=use_file_params)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..base import RUNNING, Frozen, Simulation, freeze
 from ..datasets import load_dataset
+from ..history import History
 from ..params import ParamSet
 from .geometry import (TOPOLOGY_CODE, grid_distance, grid_positions, largest_grid_distance,
                        lattice_edges)
@@ -32,12 +33,20 @@ from .quality import (best_two_units, data_winners, quantization_error, topograp
                       u_matrix)
 from .schedules import learning_rate_at, neighborhood_table, radius_at
 
-__all__ = ["SOM", "DONE", "MAX_SNAPSHOT_PAIRS"]
+__all__ = ["SOM", "DONE", "MAX_SNAPSHOT_PAIRS", "HISTORY_ROWS"]
 
 DONE = "done"
 #: Snapshots carry every input's winner (and the hit map) while inputs × units is at
 #: most this (a few milliseconds); beyond, :meth:`SOM.maps` computes them on demand.
 MAX_SNAPSHOT_PAIRS = 600_000
+#: Epochs the ``history_*`` curves keep: every epoch up to 4096, then every 2nd, 4th, …
+#: (2¹² + 1 rows, so that halving keeps the first and the newest).
+HISTORY_ROWS = 4097
+#: The columns of the history, after its epoch.
+HISTORY_COLUMNS = ("learning_rate", "radius", "quantization_error", "topographic_error")
+#: Input × unit × component terms per piece of a measurement over all the data, when a long
+#: reset reports its progress (a few milliseconds each).
+MEASURE_PIECE = 1_000_000
 
 #: The compiled kernels (:mod:`.kernels`): None until the first training call, False without numba.
 _kernels: Any = None
@@ -80,12 +89,14 @@ class SOM(Simulation):
     # -- Step 0: set-up ---------------------------------------------------------
     def _reset(self) -> None:
         p = self.params
+        # A map over a million inputs takes a while: each stage reports (and may stop).
+        self._report_progress(0.0)
         if p.dataset == "custom":
             data, labels, shape = np.array(p.data, dtype=float), None, None
         else:
             data, labels, shape = load_dataset(p.dataset, p.points, p.data_seed)
         if labels is None:
-            labels = [str(i + 1) for i in range(len(data))]
+            labels = list(map(str, range(1, len(data) + 1)))
         # frozen once: every snapshot until the next reset shares these
         self._frozen_data = Frozen(np.ascontiguousarray(data, dtype=np.float64))
         self._frozen_labels = Frozen(tuple(labels))
@@ -94,7 +105,9 @@ class SOM(Simulation):
         self.input_shape = shape
         self._topology_code = TOPOLOGY_CODE[p.topology]
         self._max_distance = largest_grid_distance(p.rows, p.cols, p.topology)
+        self._report_progress(0.0)
         self.weights = np.ascontiguousarray(self._initial_weights(), dtype=np.float64)
+        self._report_progress(0.0)
         self.epoch = 0
         self.position = 0
         self.order = self._epoch_order()
@@ -104,9 +117,11 @@ class SOM(Simulation):
         self._distances = np.empty(p.units)
         self._last_table = self._table
         self._last_alpha, self._last_radius = self._alpha, self._radius
-        self.history: dict[str, list[float]] = {"epoch": [], "learning_rate": [], "radius": [],
-                                                "quantization_error": [], "topographic_error": []}
-        self._measure()
+        self._history = History(len(HISTORY_COLUMNS), HISTORY_ROWS, "thin")
+        self._newest: tuple[int, tuple[float, ...]] | None = None  # the last epoch's row
+        if len(self.data) * p.units > MAX_SNAPSHOT_PAIRS:
+            _load_kernels()  # a long measurement: compiled, as after the first training call
+        self._measure(self._report_progress)
         self.initial_quantization_error = self.quantization_error
         self.initial_topographic_error = self.topographic_error
 
@@ -161,17 +176,30 @@ class SOM(Simulation):
                                          self._max_distance)
 
     # -- measuring the map --------------------------------------------------------
-    def _best_two(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _best_two(self, progress: Callable[[float], None] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Winner, runner-up and D(J) of every input: compiled once training has loaded
-        the kernels (``_kernels`` is False when numba is missing), numpy before."""
-        if _kernels:
-            n = len(self.data)
-            best = np.empty(n, dtype=np.int64)
-            second = np.empty(n, dtype=np.int64)
-            best_d = np.empty(n)
-            _kernels.best_two_units(self.data, self.weights, best, second, best_d)
-            return best, second, best_d
-        return best_two_units(self.data, self.weights)
+        the kernels (``_kernels`` is False when numba is missing), numpy before.
+
+        With ``progress`` the inputs go in pieces of about :data:`MEASURE_PIECE` terms,
+        each followed by ``progress(fraction done)`` (which may raise to stop)."""
+        data, weights = self.data, self.weights
+        n = len(data)
+        piece = n if progress is None else max(1, MEASURE_PIECE // max(1, weights.size))
+        best = np.empty(n, dtype=np.int64)
+        second = np.empty(n, dtype=np.int64)
+        best_d = np.empty(n)
+        for start in range(0, n, piece):
+            stop = min(n, start + piece)
+            if _kernels:
+                _kernels.best_two_units(data[start:stop], weights, best[start:stop],
+                                        second[start:stop], best_d[start:stop])
+            else:
+                best[start:stop], second[start:stop], best_d[start:stop] = \
+                    best_two_units(data[start:stop], weights)
+            if progress is not None:
+                progress(stop / n)
+        return best, second, best_d
 
     def _data_winners(self) -> tuple[np.ndarray, np.ndarray]:
         """The winner J of every input and its D(J), for the current weights."""
@@ -180,10 +208,10 @@ class SOM(Simulation):
             return best, best_d
         return data_winners(self.data, self.weights)  # cheaper than sorting for the runner-up
 
-    def _measure(self) -> None:
+    def _measure(self, progress: Callable[[float], None] | None = None) -> None:
         """Quantization and topographic error over the whole data set."""
         p = self.params
-        best, second, best_d = self._best_two()
+        best, second, best_d = self._best_two(progress)
         self.quantization_error = quantization_error(best_d)
         self.topographic_error = topographic_error(p.rows, p.cols, p.topology, best, second)
 
@@ -263,12 +291,9 @@ class SOM(Simulation):
         self.epoch += 1
         self.position = 0
         self._measure()
-        h = self.history
-        h["epoch"].append(self.epoch)
-        h["learning_rate"].append(self._alpha)
-        h["radius"].append(self._radius)
-        h["quantization_error"].append(self.quantization_error)
-        h["topographic_error"].append(self.topographic_error)
+        row = (self._alpha, self._radius, self.quantization_error, self.topographic_error)
+        self._history.add(self.epoch, row)
+        self._newest = (self.epoch, row)
         self.order = self._epoch_order()
         self._schedule()
         if self.epoch >= self.params.epochs:
@@ -308,7 +333,6 @@ class SOM(Simulation):
         p = self.params
         updated, rates = self._updated()
         shown = self.winner is not None
-        h = self.history
         return {
             "weights": self.weights,
             "winner": self.winner,
@@ -327,11 +351,7 @@ class SOM(Simulation):
             "topographic_error": self.topographic_error,
             "initial_quantization_error": self.initial_quantization_error,
             "initial_topographic_error": self.initial_topographic_error,
-            "history_epoch": np.array(h["epoch"], dtype=np.int64),
-            "history_learning_rate": np.array(h["learning_rate"]),
-            "history_radius": np.array(h["radius"]),
-            "history_quantization_error": np.array(h["quantization_error"]),
-            "history_topographic_error": np.array(h["topographic_error"]),
+            **self.history(),
             "rows": p.rows,
             "cols": p.cols,
             "topology": p.topology,
@@ -339,6 +359,21 @@ class SOM(Simulation):
             "labels": self._frozen_labels,
             "input_shape": self.input_shape,
         }
+
+    def history(self) -> dict[str, np.ndarray]:
+        """The per-epoch curves ``history_epoch``, ``history_learning_rate``, …: α and R
+        of each epoch, QE and TE at its end; every epoch of a run of up to
+        :data:`HISTORY_ROWS` − 1, then thinned (every 2nd, 4th, … epoch), always with
+        the last epoch."""
+        h = self._history
+        steps, rows = h.steps, h.rows
+        if self._newest is not None and steps[-1] != self._newest[0]:
+            steps = np.append(steps, self._newest[0])
+            rows = np.vstack([rows, self._newest[1]])
+        out = {"history_epoch": steps.copy()}
+        for i, name in enumerate(HISTORY_COLUMNS):
+            out[f"history_{name}"] = rows[:, i].copy()
+        return out
 
     def _snapshot_detail(self) -> dict[str, Any]:
         """The :attr:`detail_keys` for the current weights, so that a view colours its
