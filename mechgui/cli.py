@@ -89,7 +89,9 @@ def build_gui_parser() -> argparse.ArgumentParser:
                     "Use 'mechgui run MODEL --help' for headless runs.",
     )
     parser.add_argument("--version", action="version", version=f"mechgui {__version__}")
-    parser.add_argument("--tab", metavar="NAME", help="open this tab: maxnet, mexican_hat, hamming, som, gan")
+    from mechgui.engine import MODELS  # one tab per model, in the same order
+
+    parser.add_argument("--tab", metavar="NAME", help="open this tab: " + ", ".join(MODELS))
     parser.add_argument("--preset", metavar="NAME", help="load this preset in the tab")
     parser.add_argument("--steps", type=_window_steps, metavar="N", help="run N engine steps after start")
     parser.add_argument("--lecture", action="store_true", help="large fonts and thick lines for projectors")

@@ -16,9 +16,10 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from mechgui.app.main_window import TABS
+from mechgui.app.panel import SimulationPanel
 from mechgui.app.transport import BADGES, speed_label
 from mechgui.engine import presets
 
@@ -209,23 +210,50 @@ def test_lecture_mode_ticks_show_the_datas_own_values_however_often_toggled(wind
 
 def test_the_first_opening_of_a_tab_shows_it_preparing_and_space_starts_it_when_ready(
         window, qtbot):
+    """The tab's place says it is preparing at once, then its frame comes (the plots being
+    prepared), then the plots; a Space pressed meanwhile starts the run once it can."""
     press(qtbot, window, Qt.Key.Key_5, CTRL)
-    panel = window.panel()
+    tab = window.tabs.currentWidget()
+    assert window.current_name() == "gan"
+    shown = [label.text() for label in tab.findChildren(QLabel) if label.isVisibleTo(window)]
+    assert "Preparing the GAN tab…" in shown and "preparing" in window.step_status.text()
+    qtbot.waitUntil(lambda: tab.findChild(SimulationPanel) is not None)
+    panel = tab.findChild(SimulationPanel)
+    if not panel.built:  # the frame is there before all of its plots
+        assert panel.transport.isVisibleTo(window)
     if not panel.runner.is_ready:  # a cold start: the engine's libraries still load
         assert badge(panel) == "preparing…"
         assert not panel.transport.play_button.isEnabled()
     press(qtbot, window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: panel.snapshot is not None and shown_step(panel) > 0,
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: panel.built and panel.snapshot is not None
+                    and shown_step(panel) > 0, timeout=60_000)
+    assert window.panel() is panel
     press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not panel.runner.playing)
+
+
+def test_a_tab_shown_while_its_plots_are_built_takes_lecture_mode_and_draws(window, qtbot):
+    """Lecture mode switched on while a tab is being built reaches its plots; frames that
+    came meanwhile are drawn once the plots are there."""
+    press(qtbot, window, Qt.Key.Key_4, CTRL)
+    tab = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: tab.findChild(SimulationPanel) is not None)
+    press(qtbot, window, Qt.Key.Key_L, CTRL)
+    panel = tab.findChild(SimulationPanel)
+    qtbot.waitUntil(lambda: panel.built and panel.snapshot is not None, timeout=60_000)
+    assert panel.theme.name == "lecture"
+    title_size = panel.plots()[0].titleLabel.opts.get("size")
+    assert title_size == f"{panel.theme.title_size}pt"
+    press(qtbot, window, Qt.Key.Key_L, CTRL)
+    assert panel.plots()[0].titleLabel.opts.get("size") == f"{panel.theme.title_size}pt"
+    assert panel.theme.name == "normal"
 
 
 QUIT_SCRIPT = textwrap.dedent("""
     import os, sys
     from PySide6.QtCore import QTimer, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QLabel
     import mechgui.app.launch as launch
     from mechgui.app.main_window import MainWindow
 

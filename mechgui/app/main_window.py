@@ -6,7 +6,7 @@ import importlib
 import json
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,30 +33,84 @@ __all__ = ["MainWindow", "TABS", "tab_names"]
 class _LazyTab(QWidget):
     """Holds a panel, built the first time the tab is shown or asked for.
 
-    Building late keeps start-up fast: the GAN panel imports torch only when
-    its tab is first used.
+    Building late keeps start-up fast.  A tab shown for the first time builds in steps,
+    one per turn of the event loop (its module, the panel's frame, then the plots part
+    by part), so the window stays live and says it is preparing; asking for the panel
+    (:meth:`build`) finishes whatever is left at once.
     """
 
-    def __init__(self, target: str, window: "MainWindow") -> None:
+    def __init__(self, target: str, title: str, window: "MainWindow") -> None:
         super().__init__()
         self._target = target
+        self._title = title
         self._window = window
         self.panel: SimulationPanel | None = None
+        self._placeholder: QLabel | None = None
+        self._scheduled = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
 
     def build(self) -> SimulationPanel:
+        """The panel, whole."""
+        panel = self._make(staged=False)
+        panel.finish_building()
+        return panel
+
+    def frame(self) -> SimulationPanel:
+        """The panel, whose plots may still be on their way (they follow in steps): enough
+        for a command such as Play, which a key may give before the plots are there."""
+        panel = self._make(staged=True)
+        if not panel.built and not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self._build_part)
+        return panel
+
+    def _make(self, staged: bool) -> SimulationPanel:
         if self.panel is None:
             module, _, cls = self._target.partition(":")
             panel_class = getattr(importlib.import_module(module), cls)
-            self.panel = panel_class(theme=self._window.theme)
+            self.panel = panel_class(theme=self._window.theme, staged=staged)
+            if self._placeholder is not None:
+                self._placeholder.deleteLater()
+                self._placeholder = None
             self.layout().addWidget(self.panel)
+            self.panel.show()
             self._window._panel_built(self.panel)
         return self.panel
 
     def showEvent(self, event) -> None:
-        self.build()
         super().showEvent(event)
+        if self.panel is None and not self._scheduled:
+            self._scheduled = True
+            self._placeholder = QLabel(f"Preparing the {self._title} tab…")
+            self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.layout().addWidget(self._placeholder)
+            self._placeholder.show()
+            QTimer.singleShot(0, self._import_module)
+
+    # the stages of a first showing, each in its own turn of the event loop
+    @Slot()
+    def _import_module(self) -> None:
+        if self._window.closed:
+            return
+        importlib.import_module(self._target.partition(":")[0])
+        QTimer.singleShot(0, self._build_frame)
+
+    @Slot()
+    def _build_frame(self) -> None:
+        if self._window.closed:
+            return
+        self._make(staged=True)
+        QTimer.singleShot(0, self._build_part)
+
+    @Slot()
+    def _build_part(self) -> None:
+        if self._window.closed:
+            return
+        if self.panel is not None and not self.panel.build_a_part():
+            QTimer.singleShot(0, self._build_part)
+        elif self.panel is not None and self._window.tabs.currentWidget() is self:
+            self._window._show_step(self.panel)
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +125,8 @@ class MainWindow(QMainWindow):
         #: Bugs (in an engine, in drawing) are logged and shown in a dialog, not a traceback.
         self.errors = errors.ErrorReporter(self)
         errors.use(self.errors)
+        #: Whether the window has been closed.
+        self.closed = False
         #: Save geometry, tab and lecture mode on close (off for scripted screenshots).
         self.persist = restore
         self.setWindowTitle("mechgui — mechanism-based neural networks")
@@ -84,7 +140,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self._lazy: dict[str, _LazyTab] = {}
         for name, title, target in TABS:
-            tab = _LazyTab(target, self)
+            tab = _LazyTab(target, title, self)
             self._lazy[name] = tab
             self.tabs.addTab(tab, title)
         self.setCentralWidget(self.tabs)
@@ -119,8 +175,13 @@ class MainWindow(QMainWindow):
         return next(n for n, t in self._lazy.items() if t is widget)
 
     def show_tab(self, name: str) -> SimulationPanel:
+        """Show tab ``name`` and return its panel, built whole."""
         self.tabs.setCurrentWidget(self._lazy[name])
         return self.panel(name)
+
+    def _open_tab(self, name: str) -> None:
+        """Show tab ``name`` as a click on it does (a first showing builds in steps)."""
+        self.tabs.setCurrentWidget(self._lazy[name])
 
     def set_lecture_mode(self, on: bool) -> None:
         """Lecture mode on or off: the tab shown is restyled now, the others when shown."""
@@ -179,6 +240,11 @@ class MainWindow(QMainWindow):
         self.play_action = self._action(run, "Play / Pause", self._play, Qt.Key.Key_Space)
         self._action(run, "Step", self._step, Qt.Key.Key_Right)
         self._action(run, "Reset", self._reset, Qt.Key.Key_R)
+        run.addSeparator()
+        self.sweep_action = self._action(
+            run, "Sweep…", lambda _=False: importlib.import_module(
+                "mechgui.app.sweep.view").open_sweep_view(self), "Ctrl+Shift+X",
+            tip="Vary one or two of this tab's parameters over many runs, in the background")
 
         view = bar.addMenu("&View")
         self.lecture_action = self._action(view, "Lecture mode", self.set_lecture_mode, "Ctrl+L",
@@ -187,7 +253,7 @@ class MainWindow(QMainWindow):
         self._action(view, "Full screen", self._toggle_full_screen, Qt.Key.Key_F11)
         view.addSeparator()
         for i, (name, title, _) in enumerate(TABS):
-            self._action(view, title, lambda _=False, n=name: self.show_tab(n),
+            self._action(view, title, lambda _=False, n=name: self._open_tab(n),
                          f"Ctrl+{i + 1}" if i < 9 else None)
 
         help_menu = bar.addMenu("&Help")
@@ -195,17 +261,18 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "About mechgui", self._about)
 
     # -- slots --------------------------------------------------------------------------
+    # Space, → and R act at once, even on a tab whose plots are still being built
     @Slot()
     def _play(self) -> None:
-        self.panel().toggle_play()
+        self._lazy[self.current_name()].frame().toggle_play()
 
     @Slot()
     def _step(self) -> None:
-        self.panel().step_once()
+        self._lazy[self.current_name()].frame().step_once()
 
     @Slot()
     def _reset(self) -> None:
-        self.panel().reset()
+        self._lazy[self.current_name()].frame().reset()
 
     @Slot()
     def _toggle_full_screen(self) -> None:
@@ -213,8 +280,13 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        panel = self.panel()
-        self._show_step(panel)
+        """A tab shown: its step and badge in the status bar (a tab shown for the first
+        time builds in steps, and says so meanwhile)."""
+        tab = self._lazy[self.current_name()]
+        if tab.panel is not None and tab.panel.built:
+            self._show_step(tab.panel)
+        else:
+            self.step_status.setText(f"{tab._title} · preparing…")
 
     def _panel_built(self, panel: SimulationPanel) -> None:
         panel.stateChanged.connect(self._step_changed)  # with each frame: step and badge
@@ -299,6 +371,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("tab", self.current_name())
             self.settings.setValue("lecture", self.lecture_mode)
             self.settings.sync()
+        self.closed = True  # a tab still being built stops building
         self.hide()  # gone at once, even while an engine finishes its last call
         self.shutdown()
         self._tuning.undo()

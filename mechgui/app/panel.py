@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import traceback
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any, ClassVar
 
 import pyqtgraph as pg
@@ -84,7 +84,10 @@ class SimulationPanel(QWidget):
     #: The step counter or the badge changed (the window's status bar shows the same).
     stateChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL) -> None:
+    def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL, *,
+                 staged: bool = False) -> None:
+        """Build the panel; ``staged`` builds the frame only, and leaves the plots to
+        :meth:`build_a_part`, one part per call (a tab opening keeps the window live)."""
         super().__init__(parent)
         self.setObjectName(f"panel-{self.model}")
         #: The model's name for people, e.g. "Kohonen SOM".
@@ -101,6 +104,8 @@ class SimulationPanel(QWidget):
         self._started = False
         self._pending_theme: Theme | None = None  # lecture mode changed while hidden
         self._preparing: float | None = None  # how far a long reset is, while it runs
+        #: Whether the plots are built (see ``staged``): until then nothing is drawn.
+        self.built = False
         _PANELS.add(self)
         self.init_state()
 
@@ -180,12 +185,16 @@ class SimulationPanel(QWidget):
         scroll.setMinimumWidth(280)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split.addWidget(scroll)
-        view = self.build_view()
-        for canvas in [view, *view.findChildren(pg.GraphicsView)]:
-            if isinstance(canvas, pg.GraphicsView):
-                canvas.viewport().installEventFilter(self._paint_watcher)
-        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        split.addWidget(view)
+        # the plots' place: says they are being prepared until they are built
+        self._view_holder = QWidget()
+        self._view_holder.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                        QSizePolicy.Policy.Expanding)
+        holder_layout = QVBoxLayout(self._view_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        self._waiting_view = QLabel("Preparing the plots…")
+        self._waiting_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        holder_layout.addWidget(self._waiting_view)
+        split.addWidget(self._view_holder)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([320, 900])
@@ -203,15 +212,59 @@ class SimulationPanel(QWidget):
         self.form.paramsEdited.connect(self._form_edited)
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
         self._show_preset_description()
-        self.apply_theme(theme)
-        self.on_params(params)
+        self._parts = self._build_parts()
+        if not staged:
+            self.finish_building()
+
+    # -- building in parts ----------------------------------------------------------
+    def build_a_part(self) -> bool:
+        """Build the next part of the plots (see ``staged``); True once all are built."""
+        if not self.built:
+            try:
+                next(self._parts)
+            except StopIteration:
+                pass
+        return self.built
+
+    def finish_building(self) -> None:
+        """Build whatever is left of the plots now."""
+        while not self.build_a_part():
+            pass
+
+    def _build_parts(self) -> Iterator[None]:
+        """The plots (:meth:`build_view`, which may yield between its parts), then the
+        theme, the parameters and the latest frame."""
+        view = self.build_view()
+        if isinstance(view, Generator):
+            view = yield from view
+        for canvas in [view, *view.findChildren(pg.GraphicsView)]:
+            if isinstance(canvas, pg.GraphicsView):
+                canvas.viewport().installEventFilter(self._paint_watcher)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._waiting_view.hide()
+        self._waiting_view.deleteLater()
+        self._view_holder.layout().addWidget(view)
+        self.built = True
+        if self.snapshot is not None:  # frames came while the plots were being built
+            self.restart()
+        # add_plot themed each plot: the rest of the theme, or all of a newer one
+        theme, self._pending_theme = self._pending_theme, None
+        if theme is not None and theme is not self.theme:
+            self._apply_theme(theme, plots=True, draw=False)
+        else:
+            self._apply_theme(self.theme, plots=False, draw=False)
+        self.on_params(self.form.params)
+        if self.snapshot is not None:
+            self._draw(self.snapshot)
 
     # -- for subclasses -------------------------------------------------------------
     def init_state(self) -> None:
         """Set the panel's own state; runs before any other hook."""
 
-    def build_view(self) -> QWidget:
-        """Create the plots (once); return the widget that holds them."""
+    def build_view(self) -> QWidget | Generator[None, None, QWidget]:
+        """Create the plots (once); return the widget that holds them.  A panel with many
+        plots may be a generator that yields between them and returns the widget: a tab
+        opening then builds one part per turn of the event loop."""
         raise NotImplementedError
 
     def build_controls(self) -> QWidget | None:
@@ -323,7 +376,7 @@ class SimulationPanel(QWidget):
         self.form.set_params(params)
         self.ensure_started()
         self.runner.load(params, preset.seed)
-        self.on_params(params)
+        self._params_changed(params)
 
     def submit_params(self, **changes: Any) -> bool:
         """Validate and apply changes from the panel's own controls (drag, buttons)."""
@@ -376,15 +429,27 @@ class SimulationPanel(QWidget):
             self._pending_theme = theme
 
     def apply_theme(self, theme: Theme) -> None:
+        if not self.built:  # the plots take it when they are built
+            self._pending_theme = theme
+            return
+        self._apply_theme(theme, plots=True)
+
+    def _apply_theme(self, theme: Theme, plots: bool, draw: bool = True) -> None:
         self._pending_theme = None
         self.theme = theme
         self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
         self._fit_preset_menu()
-        for plot, title in self._plots:
-            self._theme_plot(plot, title)
+        if plots:
+            for plot, title in self._plots:
+                self._theme_plot(plot, title)
         self.restyle(theme)
-        if self.snapshot is not None:
+        if draw and self.snapshot is not None:
             self._draw(self.snapshot)
+
+    def _params_changed(self, params: ParamSet) -> None:
+        """:meth:`on_params`, once the plots are there (building ends with it)."""
+        if self.built:
+            self.on_params(params)
 
     # -- internals ---------------------------------------------------------------------
     def _fit_preset_menu(self) -> None:
@@ -399,7 +464,7 @@ class SimulationPanel(QWidget):
         return model_class(self.model)(self._initial_params, seed=self._initial_seed)
 
     def showEvent(self, event) -> None:
-        if self._pending_theme is not None:
+        if self._pending_theme is not None and self.built:
             self.apply_theme(self._pending_theme)
         super().showEvent(event)
         # The engine starts (and loads its libraries) once the tab is drawn, not before.
@@ -417,7 +482,7 @@ class SimulationPanel(QWidget):
         self._show_preset(CUSTOM)
         self.ensure_started()
         self.runner.set_params(params)
-        self.on_params(params)
+        self._params_changed(params)
 
     @Slot(object)
     def _form_edited(self, params: ParamSet) -> None:
@@ -442,7 +507,8 @@ class SimulationPanel(QWidget):
 
     @Slot(object)
     def _on_snapshot(self, snap: Mapping[str, Any]) -> None:
-        if snap["step"] < self._last_step or (snap["step"] == 0 and self._last_step != 0):
+        if self.built and (snap["step"] < self._last_step
+                           or (snap["step"] == 0 and self._last_step != 0)):
             self.restart()
         self._last_step = snap["step"]
         self.snapshot = snap
@@ -470,6 +536,8 @@ class SimulationPanel(QWidget):
         self.runner.frame_drawn()
 
     def _draw(self, snap: Mapping[str, Any]) -> None:
+        if not self.built:  # drawn when the plots are (see _build_parts)
+            return
         try:
             self.render(snap)
         except Exception:  # noqa: BLE001 - a drawing bug must not kill the app
@@ -530,7 +598,7 @@ class SimulationPanel(QWidget):
     def _on_params_replaced(self, params: ParamSet) -> None:
         self.form.set_params(params)
         self._show_preset(CUSTOM)
-        self.on_params(params)
+        self._params_changed(params)
 
     @Slot(object)
     def on_engine_error(self, failure: Failure) -> None:

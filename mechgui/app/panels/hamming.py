@@ -10,7 +10,7 @@ a reference line at n, and the MaxNet activations animating until one wins.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 import numpy as np
@@ -119,7 +119,7 @@ class HammingPanel(SimulationPanel):
     default_speed = 5
 
     # -- view ------------------------------------------------------------------------
-    def build_view(self) -> QWidget:
+    def build_view(self) -> Generator[None, None, QWidget]:
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
@@ -160,6 +160,7 @@ class HammingPanel(SimulationPanel):
         self._painted: np.ndarray | None = None
         self._paint_value: float | None = None
 
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # similarity layer y_in
         self.yin_plot = self.add_plot(self.graphics, "Similarity y<sub>in,j</sub> = n − H(x, e(j))",
                                       row=1, col=0, left="y<sub>in</sub>", bottom="exemplar j")
@@ -174,6 +175,7 @@ class HammingPanel(SimulationPanel):
         self.yin_plot.addItem(self.n_text, ignoreBounds=True)
         self.yin_labels: list[pg.TextItem] = []
 
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # MaxNet competition
         self.maxnet_plot = self.add_plot(self.graphics, "MaxNet y<sub>j</sub>", row=1, col=1,
                                          left="y<sub>j</sub>", bottom="exemplar j")

@@ -11,7 +11,7 @@ within R1, C2 out to R2, zero beyond; Fig. 4.2).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 import numpy as np
@@ -85,7 +85,7 @@ class MexicanHatPanel(SimulationPanel):
     default_speed = 2
 
     # -- view ------------------------------------------------------------------------
-    def build_view(self) -> QWidget:
+    def build_view(self) -> Generator[None, None, QWidget]:
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
@@ -112,6 +112,7 @@ class MexicanHatPanel(SimulationPanel):
         self.value_labels: list[pg.TextItem] = []
         self._legend_key: tuple = ()
 
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # external signal s (drawn with the mouse)
         self.signal_box = DrawViewBox()
         self.signal_plot = self.add_plot(self.graphics, SIGNAL_TITLE,
@@ -124,6 +125,7 @@ class MexicanHatPanel(SimulationPanel):
         self._drawn: np.ndarray | None = None
         self._last_drawn: tuple[int, float] | None = None
 
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # weights w_k
         self.weight_plot = self.add_plot(self.graphics, WEIGHT_TITLE,
                                          row=1, col=1, left="w<sub>k</sub>", bottom="offset k")

@@ -6,7 +6,7 @@ the curves and the strip above.  The costly parts are drawn on the snapshot's de
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -66,7 +66,7 @@ class GANPanel(SimulationPanel):
         return super()._make_simulation()
 
     # -- view ----------------------------------------------------------------------------
-    def build_view(self) -> QWidget:
+    def build_view(self) -> Generator[None, None, QWidget]:
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
@@ -78,11 +78,15 @@ class GANPanel(SimulationPanel):
         col.addWidget(self.top)
         self.stack = QStackedWidget()
         self.plane = PlaneView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.line = LineView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.cgan = CGANView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         for view in (self.plane, self.line, self.cgan):  # in the order of PAGE_*
             self.stack.addWidget(view.graphics)
         self.curves = CurvesView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # the lecturer may give the page or the curves more room (on a projector's few rows)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
@@ -134,7 +138,8 @@ class GANPanel(SimulationPanel):
 
     @property
     def slow_motion(self) -> bool:
-        return self.top.slow_check.isChecked()
+        """Whether slow motion is on (never before the plots, and its switch, are built)."""
+        return self.built and self.top.slow_check.isChecked()
 
     @Slot()
     def step_once(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 import numpy as np
@@ -81,7 +81,7 @@ class SOMPanel(SimulationPanel):
         self._map_stale = True  # the map must be redrawn even on a frame without detail
 
     # -- view ------------------------------------------------------------------------
-    def build_view(self) -> QWidget:
+    def build_view(self) -> Generator[None, None, QWidget]:
         holder = QWidget()
         col = QVBoxLayout(holder)
         col.setContentsMargins(0, 0, 0, 0)
@@ -101,11 +101,14 @@ class SOMPanel(SimulationPanel):
 
         self.space = SpaceView(self)
         self.graphics.addItem(self.space.plot, row=0, col=0)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.matrix = MatrixView(self)  # in the input space's place for other dimensions
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self._left_plot: pg.PlotItem = self.space.plot
         self.map = MapView(self)
         self.graphics.addItem(self.map.plot, row=0, col=1)
         self.graphics.addItem(self.map.colour_bar, row=0, col=2)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.curves = CurvesView(self, self.graphics.addLayout(row=1, col=0, colspan=3))
         set_stretch(self.graphics, rows=(3, 1), cols=(1, 1))
 
