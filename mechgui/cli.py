@@ -295,3 +295,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the details in the log
+        return _report_bug(exc)
+
+
+def _report_bug(error: Exception) -> int:
+    """An error mechgui did not expect: one line on standard error, the traceback in the
+    log file (no traceback in a user's terminal); exit status 1."""
+    import traceback
+
+    from mechgui.logfile import log_bug
+
+    summary = f"{type(error).__name__}: {error}"
+    path = log_bug(f"command line: {summary}", "".join(traceback.format_exception(error)))
+    where = f"the details are in {path}" if path else "the details could not be logged"
+    print(f"error: mechgui met an error it did not expect ({summary}); {where}",
+          file=sys.stderr)
+    return 1

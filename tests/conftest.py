@@ -14,6 +14,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mechgui-test-config-")
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="mechgui-test-data-")  # the log file
 
 
 @pytest.fixture

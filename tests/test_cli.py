@@ -170,3 +170,36 @@ RANDOM_SIGNAL = "signal=" + ",".join(f"{v:.3f}" for v in np.random.default_rng(0
 def test_a_long_run_stays_in_flat_memory(argv):
     """A few tens of MB whatever the length (the bound is generous)."""
     assert _peak_megabytes(*argv) < 250
+
+
+def test_a_bug_gives_one_line_and_the_details_go_to_the_log(capsys, monkeypatch, tmp_path):
+    """An error mechgui did not expect: exit 1, one line naming it and the log, no
+    traceback in the terminal; the traceback is in the log file."""
+    import logging.handlers
+
+    from mechgui import logfile
+    from mechgui.engine.maxnet import MaxNet
+    from mechgui.cli import main
+
+    for handler in list(logfile.LOG.handlers):
+        logfile.LOG.removeHandler(handler)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+    def broken(self):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(MaxNet, "_step", broken)
+    assert main(["run", "maxnet"]) == 1
+    err = capsys.readouterr().err
+    log = tmp_path / "mechgui" / "mechgui.log"
+    assert err.strip().splitlines() == [
+        f"error: mechgui met an error it did not expect (ZeroDivisionError: division by zero); "
+        f"the details are in {log}"]
+    for handler in logfile.LOG.handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            handler.flush()
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "in broken" in text
+    for handler in list(logfile.LOG.handlers):
+        handler.close()
+        logfile.LOG.removeHandler(handler)

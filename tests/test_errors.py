@@ -107,3 +107,32 @@ def test_saving_a_snapshot_where_it_cannot_be_written_says_so(window, qtbot, tmp
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(good.exists)
     assert '"model": "maxnet"' in good.read_text(encoding="utf-8")
+
+
+def test_a_drawing_bug_is_reported_once_and_the_tab_keeps_working(window, qtbot, monkeypatch):
+    """A render that raises reaches the error dialog once (not once a frame), naming the
+    tab; the step counter goes on, and a later good frame is drawn."""
+    panel = window.panel()
+    qtbot.waitUntil(lambda: panel.snapshot is not None)
+    render = type(panel).render
+    broken = [True]
+
+    def render_or_fail(self, snap):
+        if broken[0]:
+            raise ZeroDivisionError("division by zero")
+        render(self, snap)
+
+    monkeypatch.setattr(type(panel), "render", render_or_fail)
+    for step in (1, 2):  # two frames, each drawn (and failing) before the next step
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda s=step: panel.transport.step_label.text() == f"step {s}")
+    assert len(window.errors.reports) == 1
+    summary, details = window.errors.reports[0]
+    assert summary == "Drawing the MaxNet tab failed: ZeroDivisionError: division by zero"
+    assert "render_or_fail" in details
+    broken[0] = False
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: panel.transport.step_label.text() == "step 3")
+    assert len(panel.render_errors) == 2  # the two failed frames; the third drew
+    panel.render_errors.clear()
+    window.errors.reports.clear()

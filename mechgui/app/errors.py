@@ -4,49 +4,30 @@ lecturer's screen or in their terminal."""
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import sys
 import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from mechgui.logfile import LOG, log_path, open_log
 
 __all__ = ["ErrorReporter", "log_file", "install", "use", "report_bug", "reporter"]
 
-#: Size of the log file before it rotates, and how many old ones are kept.
-LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
-
-_log = logging.getLogger("mechgui")
+_log = LOG
 
 
 def log_file() -> Path:
-    """The log's path: ``mechgui.log`` in the user's data folder for mechgui."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder or Path.home() / ".mechgui") / "mechgui.log"
+    """The log's path (see :func:`mechgui.logfile.log_path`)."""
+    return log_path()
 
 
 def _open_log() -> Path | None:
-    """Attach the rotating log file to the ``mechgui`` logger (once); None if it cannot be."""
-    path = log_file()
-    for handler in _log.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
-            return Path(handler.baseFilename)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES,
-                                                       backupCount=LOG_BACKUPS,
-                                                       encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    _log.addHandler(handler)
-    _log.setLevel(logging.INFO)
-    _log.propagate = False
-    return path
+    """Attach the rotating log file (once); None if it cannot be written."""
+    return open_log(log_file())
 
 
 class ErrorReporter(QObject):

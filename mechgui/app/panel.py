@@ -9,7 +9,6 @@ from one snapshot); optional hooks add controls and restyle for lecture mode.
 
 from __future__ import annotations
 
-import sys
 import traceback
 import weakref
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from mechgui.engine import (ParameterError, ParamSet, Simulation, load_preset, model_class,
                             model_title, params_class, presets)
 
+from . import errors
 from .paramform import ParamForm
 from .runner import EngineRunner, Failure
 from .theme import NORMAL, Theme, apply_plot_theme
@@ -540,10 +540,12 @@ class SimulationPanel(QWidget):
             return
         try:
             self.render(snap)
-        except Exception:  # noqa: BLE001 - a drawing bug must not kill the app
+        except Exception as exc:  # noqa: BLE001 - a drawing bug must not kill the app
             text = traceback.format_exc()
             self.render_errors.append(text)
-            print(text, file=sys.stderr)
+            if len(self.render_errors) == 1:  # one report, not one a frame
+                errors.report_bug(f"Drawing the {self.title} tab failed: "
+                                  f"{type(exc).__name__}: {exc}", text)
 
     def badge(self) -> tuple[str, str]:
         """The badge's colour (an engine status) and words: the tab's state, which the
@@ -609,4 +611,5 @@ class SimulationPanel(QWidget):
         self.show_message(f"The engine stopped with an error while it tried to "
                           f"{failure.action}: {type(failure.error).__name__}: {failure}",
                           error=True)
-        print(failure.details, file=sys.stderr)
+        errors.report_bug(f"{self.title}: the engine failed to {failure.action}: "
+                          f"{type(failure.error).__name__}: {failure}", failure.details)
