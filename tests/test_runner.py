@@ -187,11 +187,22 @@ class SlowViewer:
         self.frames: list = []
         self.progress: list = []
         self.cancelled: list = []
-        self.runner.snapshotReady.connect(self.frames.append)
-        self.runner.preparing.connect(self.progress.append)
-        self.runner.cancelled.connect(self.cancelled.append)
+        # methods of this object, not list.append: PySide6 may delete the receiver it makes
+        # for a built-in method while the runner still holds it
+        self.runner.snapshotReady.connect(self._frame)
+        self.runner.preparing.connect(self._progress)
+        self.runner.cancelled.connect(self._cancelled)
         self.runner.start()
         qtbot.waitUntil(lambda: len(self.frames) > 0, timeout=5000)
+
+    def _frame(self, snap) -> None:
+        self.frames.append(snap)
+
+    def _progress(self, fraction) -> None:
+        self.progress.append(fraction)
+
+    def _cancelled(self, params) -> None:
+        self.cancelled.append(params)
 
     def start_long_reset(self, size: int = 2, seconds: float = 60.0) -> None:
         """New parameters whose reset takes a minute; back once its progress shows."""
@@ -235,14 +246,26 @@ def test_newer_parameters_replace_a_long_reset(qtbot, slow):
     assert slow.cancelled == [None]  # the form already shows the newer ones
 
 
-def test_reset_and_calls_also_stop_a_long_reset(qtbot, slow):
+def test_reset_also_stops_a_long_reset_and_calls_wait_for_it(qtbot, slow):
     slow.start_long_reset()
     slow.runner.reset()
     qtbot.waitUntil(lambda: len(slow.cancelled) == 1, timeout=3000)
-    slow.start_long_reset()
+    slow.start_long_reset(seconds=1.5)
     values = []
     slow.runner.call(lambda sim: sim.size, on_return=values.append)
-    qtbot.waitUntil(lambda: values == [1], timeout=3000)
+    qtbot.waitUntil(lambda: values != [], timeout=10_000)
+    assert values == [2]  # the call ran once the reset had ended
+
+
+def test_play_and_steps_after_a_preset_wait_for_its_reset(qtbot, slow):
+    """A preset loaded, then Play or a number of steps at once (as --steps does): the
+    preset's long reset runs to its end first, and the steps follow."""
+    runner = slow.runner
+    runner.load(SlowResetParams(size=5, reset_seconds=0.5), seed=2)
+    runner.run_steps(3)
+    runner.play()
+    assert slow.wait_size(5, 5.0) > 0.3
+    assert slow.cancelled == []
 
 
 def test_commands_played_before_do_not_stop_a_later_reset(qtbot, slow):

@@ -181,10 +181,9 @@ class EngineRunner(QObject):
             _THREADS[self._thread] = (self._stop, self._drawing_done)
             self._thread.start()
 
-    # Each command below is counted (a long reset gives way to the next one); speed,
-    # refresh and frame_drawn are not commands that stop one.
+    # Pause, reset, set_params and load are counted: a long reset gives way to them.
+    # Play, step, run_steps and calls wait for it to end.
     def play(self) -> None:
-        self._commands.sent_one()
         self._cmdPlay.emit()
 
     def pause(self) -> None:
@@ -192,15 +191,12 @@ class EngineRunner(QObject):
         self._cmdPause.emit()
 
     def toggle(self) -> None:
-        self._commands.sent_one()
         self._cmdToggle.emit()
 
     def step(self, n: int = 1) -> None:
-        self._commands.sent_one()
         self._cmdStep.emit(int(n))
 
     def run_steps(self, n: int) -> None:
-        self._commands.sent_one()
         self._cmdRunSteps.emit(int(n))
 
     def reset(self, seed: int | None = None) -> None:
@@ -230,7 +226,6 @@ class EngineRunner(QObject):
         """
         token = next(_tokens)
         self._callbacks[token] = (on_return, on_error)
-        self._commands.sent_one()
         self._cmdCall.emit(Call(token, function, args, dict(kwargs)))
         return token
 

@@ -83,9 +83,10 @@ class Mailbox:
 
 
 class Commands:
-    """How many commands the GUI thread has sent (:meth:`sent_one`) and the engine thread
-    has begun (:meth:`begin`): while one waits, a long reset gives way to it.  Each
-    counter has one writer, so the two threads need no lock."""
+    """How many of the commands that stop a long reset (Pause, Reset, new parameters, a
+    preset) the GUI thread has sent (:meth:`sent_one`) and the engine thread has begun
+    (:meth:`begin`): while one waits, a long reset gives way to it.  Play, Step and calls
+    wait for the reset instead.  Each counter has one writer: no lock is needed."""
 
     def __init__(self) -> None:
         self.sent = 0
@@ -154,10 +155,9 @@ class EngineWorker(QObject):
         self.paramsApplied.emit(self.sim.params)
         self._publish()
 
-    # -- commands (each one counted as begun: see Commands) -------------------------------
+    # -- commands (those that stop a long reset are counted as begun: see Commands) ------
     @Slot()
     def play(self) -> None:
-        self._commands.begin()
         self._play()
 
     def _play(self) -> None:
@@ -177,7 +177,6 @@ class EngineWorker(QObject):
 
     @Slot()
     def toggle(self) -> None:
-        self._commands.begin()
         if self._playing:
             self._pause()
         else:
@@ -186,7 +185,6 @@ class EngineWorker(QObject):
     @Slot(int)
     def step(self, n: int) -> None:
         """Advance ``n`` steps at once (the Step button), then show the result."""
-        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
             self._attempt("step", self._advance, max(1, n))
@@ -195,7 +193,6 @@ class EngineWorker(QObject):
     @Slot(int)
     def runSteps(self, n: int) -> None:
         """Play until ``n`` more steps are done (or the run ends), then pause."""
-        self._commands.begin()
         if self.sim is None:
             return
         if n <= 0 or self.sim.done:
@@ -253,7 +250,6 @@ class EngineWorker(QObject):
     def call(self, call: Call) -> None:
         """Run ``call.function(simulation, *args, **kwargs)``; its value goes back as
         :attr:`returned`, an exception as :attr:`errored`."""
-        self._commands.begin()
         self._set_playing(False)
         if self.sim is not None:
             before = self.sim.params
