@@ -39,12 +39,14 @@ _tokens = itertools.count(1)
 #: Every engine thread started and not yet seen finished, with its stop flags: a QThread
 #: destroyed while it runs aborts the process, so none is let go before it has finished,
 #: even when its runner (or the whole window) is gone.
-_THREADS: dict[QThread, tuple[threading.Event, threading.Event]] = {}
+#: The worker stays with its thread: it is freed (on the GUI thread) once the thread has
+#: finished and nothing else holds it, never deleted on the engine thread as it ends.
+_THREADS: dict[QThread, tuple[threading.Event, threading.Event, QObject]] = {}
 
 
 def _request_stop(thread: QThread) -> None:
     """Ask ``thread``'s engine to stop after its current call, and its loop to end."""
-    stop, drawing_done = _THREADS.get(thread, (None, None))
+    stop, drawing_done, _ = _THREADS.get(thread, (None, None, None))
     if stop is not None:
         stop.set()
         drawing_done.set()
@@ -153,7 +155,7 @@ class EngineRunner(QObject):
 
         w = self._worker
         self._thread.started.connect(w.start)
-        self._thread.finished.connect(w.deleteLater)
+        self._thread.finished.connect(w.finish)
         # The runner going (its panel deleted) stops the thread; _THREADS keeps it alive.
         self.destroyed.connect(functools.partial(_request_stop, self._thread))
         w.frameReady.connect(self._on_frame_ready)
@@ -178,7 +180,7 @@ class EngineRunner(QObject):
     # -- commands (call from the GUI thread) -------------------------------------------
     def start(self) -> None:
         if not self._thread.isRunning() and not self._stop.is_set():
-            _THREADS[self._thread] = (self._stop, self._drawing_done)
+            _THREADS[self._thread] = (self._stop, self._drawing_done, self._worker)
             self._thread.start()
 
     # Pause, reset, set_params and load are counted: a long reset gives way to them.

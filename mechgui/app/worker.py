@@ -155,6 +155,13 @@ class EngineWorker(QObject):
         self.paramsApplied.emit(self.sim.params)
         self._publish()
 
+    @Slot()
+    def finish(self) -> None:
+        """The thread is ending: its timer stops here (a timer is stopped on its own thread;
+        the worker itself is freed later, on the GUI thread)."""
+        if self._timer is not None:
+            self._timer.stop()
+
     # -- commands (those that stop a long reset are counted as begun: see Commands) ------
     @Slot()
     def play(self) -> None:
