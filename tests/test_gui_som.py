@@ -490,3 +490,87 @@ def test_a_second_csv_replaces_the_first_and_closing_the_window_stops_a_reading(
     assert not filetasks.live_readers()
     qtbot.wait(100)
     assert finished == [True]
+
+
+# -- the extended SOMs: ellipses and memberships, driven through events ------------------------
+def _play_until(qtbot, window, panel, steps):
+    """Space to play, Space to pause once ``steps`` steps are done (the keys go to whatever has
+    the keyboard, as a person's would)."""
+    from PySide6.QtCore import Qt
+    from test_walkthrough import press
+
+    press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.runner.playing, timeout=10_000)
+    _wait(qtbot, panel, lambda s: s["step"] >= steps or s["done"], timeout=60_000)
+    if panel.runner.playing:
+        press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.runner.playing, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.transport.badge.text() in ("paused", "done ✓"), timeout=10_000)
+
+
+def _data_rgb(panel):
+    return np.array([brush.color().getRgb()[:3] for brush in panel.space.data_item.data["brush"]],
+                    dtype=float)
+
+
+def _ellipses_drawn_as_in(panel, snap):
+    from mechgui.app.panels.som.space import ELLIPSE_LEVEL
+
+    weights, sigmas = np.asarray(snap["weights"]), np.asarray(snap["sigmas"])
+    level = (ELLIPSE_LEVEL * snap["quantization_error"]) ** 2
+    for j, item in enumerate(panel.space.unit_ellipses[:len(weights)]):
+        assert item.isVisible()
+        r = _xy(item) - weights[j]
+        np.testing.assert_allclose(np.einsum("si,ik,sk->s", r, sigmas[j], r), level, rtol=1e-9)
+    assert not any(item.isVisible() for item in panel.space.unit_ellipses[len(weights):])
+
+
+def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtbot, window,
+                                                                            panel):
+    from PySide6.QtCore import Qt
+    from test_walkthrough import CTRL, pick_preset, press
+
+    from mechgui.app.panels.som.space import UNIT_COLOURS, data_colours
+    from mechgui.app.theme import LECTURE, NORMAL
+
+    # two hyper-ellipse units: each unit's ellipse D(j) = (2·QE)², the data in their winner's colour
+    pick_preset(qtbot, panel, "ellipse-2")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["distance"] == "ellipse")
+    _play_until(qtbot, window, panel, 1800)
+    snap = panel.snapshot
+    assert snap["sigmas"].shape == (2, 2, 2)
+    _ellipses_drawn_as_in(panel, snap)
+    winners = np.asarray(snap["data_winners"])
+    np.testing.assert_array_equal(_data_rgb(panel), UNIT_COLOURS[winners])
+    assert "ellipses D(j) = (2·QE)²" in panel.info_label.text()
+    assert panel.controls.colouring.currentText() == "hit count"  # no U-matrix without topology
+    for theme in (LECTURE, NORMAL):  # Ctrl+L: thicker ellipses, the same curves
+        press(qtbot, window, Qt.Key.Key_L, CTRL)
+        qtbot.waitUntil(lambda t=theme: panel.theme is t)
+        qtbot.waitUntil(lambda: panel.space.data_item.data["brush"][0].color().alpha() == 190)
+        _ellipses_drawn_as_in(panel, panel.snapshot)
+        assert panel.space.unit_ellipses[0].opts["pen"].widthF() == theme.line_width
+
+    # fuzzy memberships: every point in the blend of the units' colours by its memberships
+    pick_preset(qtbot, panel, "overlapping-fuzzy")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["membership"] == "fuzzy")
+    assert not any(item.isVisible() for item in panel.space.unit_ellipses)
+    _play_until(qtbot, window, panel, 1200)
+    snap = panel.snapshot
+    u = np.asarray(snap["memberships"])
+    np.testing.assert_allclose(u.sum(axis=1), 1.0, atol=1e-12)
+    qtbot.waitUntil(lambda: np.array_equal(_data_rgb(panel),
+                                           np.rint(data_colours(np.asarray(
+                                               panel.snapshot["memberships"])))))
+    blended = (u.max(axis=1) < 0.9).mean()
+    assert blended > 0.1  # the overlaps are mixed colours
+    assert f"fuzzy m = 2: u(J) = {snap['input_memberships'][snap['winner']]:.2f}" \
+        in panel.info_label.text()
+
+    # a big map: plain data again
+    pick_preset(qtbot, panel, "square-10x10")
+    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["rows"] == 10)
+    press(qtbot, window, Qt.Key.Key_Right)
+    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    qtbot.waitUntil(lambda: not panel.space.colouring)
+    assert panel.space.data_item.opts["brush"].color().alpha() < 190

@@ -450,3 +450,180 @@ def test_python_dash_m_runs_the_som():
     table = subprocess.run([sys.executable, "-m", "mechgui", "run", "som", "--preset", "fausett-4.4"],
                            capture_output=True, text=True, timeout=120)
     assert table.returncode == 0 and "done" in table.stdout and "x(4)" in table.stdout
+
+
+# -- the notes' "Extensions of SOM": hyper-ellipses and fuzzy memberships ---------------------
+ELONGATED = {"dataset": "elongated", "points": 600, "data_seed": 0, "rows": 1, "topology": "none",
+             "learning_rate": 0.5, "learning_rate_decay": "linear", "learning_rate_final": 0.01,
+             "epochs": 30, "init": "sample"}
+
+
+def trained(seed=0, **params):
+    sim = create("som", seed=seed, **params)
+    sim.step(sim.run_limit)
+    assert sim.done
+    return sim
+
+
+def axis_angle(a, b):
+    """Degrees between two directions (lines, not arrows)."""
+    cosine = abs(float(a @ b)) / np.linalg.norm(a) / np.linalg.norm(b)
+    return math.degrees(math.acos(min(1.0, cosine)))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_ellipse_units_align_with_the_clusters_and_beat_two_circles(seed):
+    """Two elongated Gaussian clusters (standard deviations 0.16 along, 0.022 across, at 35° and
+    −50°): each of the two units' Σ_j has its eigenvectors within 10° of its cluster's
+    covariance (the long axis of the cluster is Σ_j's smallest eigenvalue: Σ_j ∝ C⁻¹), and
+    the quantization error (each unit measured with its own D(j)) beats the standard SOM's
+    with two units by far; the standard SOM needs more than three units to do as well."""
+    from mechgui.engine.som.clusters import cluster_covariances
+
+    ellipses = trained(seed, cols=2, distance="ellipse", **ELONGATED)
+    snap = ellipses.snapshot()
+    centres, covs = cluster_covariances("elongated")
+    clusters = []
+    for w, sigma in zip(snap["weights"], snap["sigmas"]):
+        k = int(np.argmin(((centres - w) ** 2).sum(axis=1)))
+        clusters.append(k)
+        _, vectors = np.linalg.eigh(sigma)
+        _, true = np.linalg.eigh(covs[k])
+        assert axis_angle(vectors[:, 0], true[:, 1]) < 10  # along the cluster
+        assert axis_angle(vectors[:, 1], true[:, 0]) < 10  # across it
+        assert np.linalg.det(sigma) == pytest.approx(1.0, abs=1e-9)
+        np.testing.assert_allclose(sigma, sigma.T, atol=1e-12)
+        assert np.all(np.linalg.eigvalsh(sigma) > 0)
+    assert sorted(clusters) == [0, 1]
+    qe = snap["quantization_error"]
+    circles = {k: trained(seed, cols=k, **ELONGATED).quantization_error for k in (2, 3, 5)}
+    assert qe < 0.6 * circles[2]
+    assert circles[3] > qe > circles[5]
+    # QE is each unit's own D(J): mean over the inputs of √((w_J − x)ᵀ Σ_J (w_J − x))
+    d = np.einsum("sji,jik,sjk->sj", snap["weights"][None] - snap["data"][:, None],
+                  snap["sigmas"], snap["weights"][None] - snap["data"][:, None])
+    assert qe == pytest.approx(np.mean(np.sqrt(d.min(axis=1))), rel=1e-12)
+    assert snap["history_quantization_error"][-1] == qe
+
+
+def test_one_ellipse_step_by_hand():
+    """One unit at w = (0, 0) with Σ = I; x = (1, 0), α = .5, β = .2 (s² = 1: one input).
+    D = 1.  w ← w + α (x − w) = (.5, 0).  Σ: r rᵀ = diag(1, 0), λ = (rᵀ Σ⁻¹ r) / tr(Σ⁻²) = 1/2,
+    Σ − β α (r rᵀ − λ Σ⁻¹) = I − .1 diag(.5, −.5) = diag(.95, 1.05), det .9975, scaled by
+    1/√.9975 to det 1: diag(.951190…, 1.051315…)."""
+    sim = create("som", dataset="custom", data=[[1.0, 0.0]], rows=1, cols=1, topology="none",
+                 distance="ellipse", sigma_rate=0.2, learning_rate=0.5, epochs=2,
+                 initial_weights=[[0.0, 0.0]], seed=0)
+    np.testing.assert_array_equal(sim.snapshot()["sigmas"], [np.eye(2)])
+    sim.step()
+    snap = sim.snapshot()
+    assert snap["distances"][0] == 1.0
+    np.testing.assert_array_equal(snap["weights"], [[0.5, 0.0]])
+    root = math.sqrt(0.95 * 1.05)
+    np.testing.assert_allclose(snap["sigmas"][0], np.diag([0.95 / root, 1.05 / root]),
+                               rtol=0, atol=1e-15)
+    assert snap["sigmas"][0][0, 0] == pytest.approx(0.9511897312113419, abs=1e-15)
+    # the next input is measured with the new Σ: D = (w − x)ᵀ Σ (w − x) = .25 · .951190…
+    sim.step()
+    assert sim.snapshot()["distances"][0] == pytest.approx(0.25 * 0.95 / root, abs=1e-15)
+
+
+def test_fuzzy_memberships_by_hand_and_they_sum_to_one():
+    """D = (1, 4), m = 2: u1 = 1/(1 + 1/4) = .8, u2 = 1/(4 + 1) = .2; m = 3: exponents 1/2,
+    u1 = 1/(1 + .5) = 2/3.  An input on a unit belongs to it alone."""
+    from mechgui.engine.som.extended import fcm_memberships
+
+    np.testing.assert_allclose(fcm_memberships(np.array([1.0, 4.0]), 2.0), [0.8, 0.2], atol=1e-15)
+    np.testing.assert_allclose(fcm_memberships(np.array([1.0, 4.0]), 3.0), [2 / 3, 1 / 3],
+                               atol=1e-15)
+    np.testing.assert_array_equal(fcm_memberships(np.array([0.0, 4.0, 0.0]), 2.0), [0.5, 0, 0.5])
+    sim = create("som", dataset="overlapping", points=300, rows=2, cols=3, topology="none",
+                 init="sample", membership="fuzzy", fuzzifier=1.7, epochs=3, seed=4)
+    for _ in range(3):
+        sim.step(137)
+        snap = sim.snapshot()
+        u = snap["memberships"]
+        assert u.shape == (300, 6) and np.all(u >= 0)
+        np.testing.assert_allclose(u.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+        assert snap["input_memberships"].sum() == pytest.approx(1.0, abs=1e-12)
+        assert np.argmax(snap["input_memberships"]) == snap["winner"]
+        # u_j = 1 / Σ_k (D(j)/D(k))^(1/(m−1)) for the last input
+        d = snap["distances"]
+        expected = 1.0 / ((d[:, None] / d[None, :]) ** (1 / 0.7)).sum(axis=1)
+        np.testing.assert_allclose(snap["input_memberships"], expected, rtol=1e-12)
+    assert 0.2 < u.max(axis=1).mean() < 0.95  # soft: most inputs belong to several units
+
+
+@pytest.mark.parametrize("map_params", [
+    {"rows": 3, "cols": 3, "topology": "rectangular", "neighborhood": "gaussian", "radius": 2,
+     "radius_final": 0.3, "init": "random"},
+    {"rows": 1, "cols": 3, "topology": "none", "init": "sample"},
+    {"rows": 1, "cols": 6, "topology": "linear", "neighborhood": "gaussian", "radius": 2,
+     "radius_decay": "at-epochs", "radius_epochs": [3, 6], "init": "pca"},
+])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fuzzy_with_m_near_1_gives_the_hard_soms_weights(map_params, seed):
+    """m → 1: the memberships become 1 for the winner and 0 for the others, and every unit
+    k's weight u_k^m leaves the winner's neighbourhood alone: the same weights as the hard
+    SOM (compiled kernels) on the same seed, to the last bit; a softer m gives others.
+    (Maps whose units never sit on the same point: an exact tie splits the membership.)"""
+    common = {"dataset": "overlapping", "points": 300, "epochs": 10, **map_params}
+    hard = trained(seed, **common).weights
+    near = trained(seed, membership="fuzzy", fuzzifier=1 + 1e-6, **common).weights
+    np.testing.assert_array_equal(near, hard)
+    soft = trained(seed, membership="fuzzy", fuzzifier=1.5, **common).weights
+    assert np.abs(soft - hard).max() > 1e-3
+
+
+def test_the_extensions_take_any_map_and_their_live_knobs():
+    sim = create("som", dataset="blobs", points=200, rows=4, cols=4, topology="hexagonal",
+                 distance="ellipse", membership="fuzzy", epochs=4, seed=1)
+    assert not sim.steps_release_gil and create("som").steps_release_gil == som_model._NUMBA
+    sim.step(250)
+    snap = sim.snapshot()
+    assert snap["sigmas"].shape == (16, 2, 2) and snap["fuzzifier"] == 1.2
+    assert snap["memberships"].shape == (200, 16) and len(snap["updated"]) > 1
+    np.testing.assert_allclose(np.linalg.det(snap["sigmas"]), 1.0, atol=1e-9)
+    assert not sim.set_params(fuzzifier=3.0, sigma_rate=0.3)  # live: no reset
+    assert sim._ext.fuzzifier == 3.0 and sim._ext.sigma_rate == 0.3 and sim.step_count == 250
+    sim.step(sim.run_limit)
+    assert sim.done and np.all(np.isfinite(sim.weights))
+    assert np.isfinite(sim.snapshot()["topographic_error"])
+    plain = create("som", dataset="elongated", points=50)
+    snap = plain.snapshot()
+    assert snap["sigmas"] is None and snap["memberships"] is None
+    assert snap["distance"] == "euclidean" and snap["membership"] == "hard"
+
+
+def test_ellipse_outline_is_the_level_set():
+    from mechgui.engine.som.extended import ellipse_outline
+
+    sigma = np.array([[4.0, 1.0], [1.0, 0.5]])
+    sigma /= math.sqrt(np.linalg.det(sigma))
+    points = ellipse_outline(np.array([0.3, 0.4]), sigma, 0.2)
+    r = points - [0.3, 0.4]
+    np.testing.assert_allclose(np.einsum("si,ik,sk->s", r, sigma, r), 0.04, rtol=1e-12)
+
+
+@pytest.mark.parametrize("changes, name", [
+    ({"distance": "ellipse", "rows": 30, "cols": 30}, "distance"),
+    ({"membership": "fuzzy", "rows": 30, "cols": 30}, "membership"),
+    ({"distance": "ellipse", "dataset": "letters"}, "distance"),
+    ({"membership": "fuzzy", "fuzzifier": 1}, "fuzzifier"),
+    ({"distance": "mahalanobis"}, "distance"),
+    ({"sigma_rate": 0}, "sigma_rate"),
+])
+def test_the_extensions_refuse_bad_values_naming_them(changes, name):
+    with pytest.raises(ParameterError) as info:
+        create("som", **changes)
+    assert info.value.name == name and "\n" not in str(info.value)
+
+
+def test_extended_presets_and_the_cli(capsys):
+    for name in ("ellipse-2", "circles-2", "circles-5", "overlapping-hard", "overlapping-fuzzy"):
+        assert name in presets("som")
+    assert main(["run", "som", "--preset", "ellipse-2", "--steps", "2"]) == 0
+    assert "distance='ellipse'" in capsys.readouterr().out
+    assert main(["run", "som", "--set", "membership=fuzzy", "--set", "fuzzifier=0.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: fuzzifier=0.5 is not allowed: expected a number in (1, 10]"]

@@ -11,6 +11,10 @@ per unit).  Step 0 sets the weights, α and R; then, for each input vector x:
 with d the grid distance (:mod:`.geometry`) and h the neighbourhood function
 (:mod:`.schedules`).  After each epoch (one pass over the data) α and R are
 reduced (Steps 6–7); the run stops after ``epochs`` epochs (Step 8).
+
+With ``distance=ellipse`` or ``membership=fuzzy`` the map is one of the notes'
+"Extensions of SOM" (per-unit hyper-ellipses Σ_j, soft memberships): Steps 3–5 are then
+those of :mod:`.extended`, in numpy.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from ..base import RUNNING, Frozen, Simulation, freeze
 from ..datasets import load_dataset
 from ..history import History
 from ..params import ParamSet
+from .clusters import SOM_CLOUDS, make_clusters
+from .extended import ExtendedTraining, fcm_memberships
+from .extended import best_two_units as extended_best_two
+from .extended import data_distances as extended_distances
 from .geometry import (TOPOLOGY_CODE, grid_distance, grid_positions, largest_grid_distance,
                        lattice_edges)
 from .params import SOMParams
@@ -33,7 +41,7 @@ from .quality import (best_two_units, data_winners, quantization_error, topograp
                       u_matrix)
 from .schedules import learning_rate_at, neighborhood_table, radius_at
 
-__all__ = ["SOM", "DONE", "MAX_SNAPSHOT_PAIRS", "HISTORY_ROWS"]
+__all__ = ["DONE", "HISTORY_ROWS", "MAX_SNAPSHOT_PAIRS", "SOM"]
 
 DONE = "done"
 #: Snapshots carry every input's winner (and the hit map) while inputs × units is at
@@ -47,6 +55,11 @@ HISTORY_COLUMNS = ("learning_rate", "radius", "quantization_error", "topographic
 #: Input × unit × component terms per piece of a measurement over all the data, when a long
 #: reset reports its progress (a few milliseconds each).
 MEASURE_PIECE = 1_000_000
+#: With fuzzy memberships every unit learns a little: ``updated`` lists those whose rate
+#: is above this share of the largest.
+SHOWN_RATE = 1e-3
+#: Whether the compiled kernels can be had (they release the interpreter lock).
+_NUMBA = importlib.util.find_spec("numba") is not None
 
 #: The compiled kernels (:mod:`.kernels`): None until the first training call, False without numba.
 _kernels: Any = None
@@ -80,11 +93,14 @@ class SOM(Simulation):
     title = "Kohonen SOM"
     Params = SOMParams
     run_limit: ClassVar[int] = 10_000_000
-    #: Training runs in numba kernels compiled with ``nogil`` (when numba is installed).
-    steps_release_gil: ClassVar[bool] = importlib.util.find_spec("numba") is not None
-    #: The maps over the whole data set, computed by :meth:`_snapshot_detail`.
     detail_keys: ClassVar[tuple[str, ...]] = ("u_matrix", "hit_map", "data_winners",
-                                              "data_distances")
+                                              "data_distances", "memberships")
+
+    @property
+    def steps_release_gil(self) -> bool:  # type: ignore[override]
+        """Training runs in numba kernels compiled with ``nogil`` (when numba is installed),
+        except the extensions' numpy path."""
+        return _NUMBA and not self.params.extended
 
     # -- Step 0: set-up ---------------------------------------------------------
     def _reset(self) -> None:
@@ -93,6 +109,8 @@ class SOM(Simulation):
         self._report_progress(0.0)
         if p.dataset == "custom":
             data, labels, shape = np.array(p.data, dtype=float), None, None
+        elif p.dataset in SOM_CLOUDS:
+            (data, _), labels, shape = make_clusters(p.dataset, p.points, p.data_seed), None, None
         else:
             data, labels, shape = load_dataset(p.dataset, p.points, p.data_seed)
         if labels is None:
@@ -108,6 +126,7 @@ class SOM(Simulation):
         self._report_progress(0.0)
         self.weights = np.ascontiguousarray(self._initial_weights(), dtype=np.float64)
         self._report_progress(0.0)
+        self._ext = self._extension()
         self.epoch = 0
         self.position = 0
         self.order = self._epoch_order()
@@ -160,6 +179,22 @@ class SOM(Simulation):
         unit = np.where(span > 0, (pos - pos.min(axis=0)) / np.where(span > 0, span, 1) * 2 - 1, 0)
         return mean + unit[:, :1] * axes[0] + unit[:, 1:] * axes[1]
 
+    def _extension(self) -> ExtendedTraining | None:
+        """The extended SOM's training state (:mod:`.extended`), or None for the standard map."""
+        p = self.params
+        if not p.extended:
+            return None
+        spread = float(np.mean(np.var(self.data, axis=0))) if len(self.data) > 1 else 0.0
+        return ExtendedTraining(p.units, self.data.shape[1], p.distance == "ellipse",
+                                p.fuzzifier if p.membership == "fuzzy" else None,
+                                p.sigma_rate, spread if spread > 0 else 1.0,
+                                (p.rows, p.cols, p.topology))
+
+    @property
+    def sigmas(self) -> np.ndarray | None:
+        """Each unit's Σ_j (m × n × n) with ``distance=ellipse``, else None."""
+        return None if self._ext is None else self._ext.sigmas
+
     def _epoch_order(self) -> np.ndarray:
         """The order of the inputs in the coming epoch: data order, or a fresh permutation."""
         n = len(self.data)
@@ -174,6 +209,8 @@ class SOM(Simulation):
         self._radius = float(radius_at(p, self.epoch))
         self._table = neighborhood_table(p.neighborhood, p.topology, self._alpha, self._radius,
                                          self._max_distance)
+        if self._ext is not None:
+            self._ext.set_table(self._table)
 
     # -- measuring the map --------------------------------------------------------
     def _best_two(self, progress: Callable[[float], None] | None = None
@@ -191,7 +228,10 @@ class SOM(Simulation):
         best_d = np.empty(n)
         for start in range(0, n, piece):
             stop = min(n, start + piece)
-            if _kernels:
+            if self.sigmas is not None:
+                best[start:stop], second[start:stop], best_d[start:stop] = \
+                    extended_best_two(data[start:stop], weights, self.sigmas)
+            elif _kernels:
                 _kernels.best_two_units(data[start:stop], weights, best[start:stop],
                                         second[start:stop], best_d[start:stop])
             else:
@@ -203,7 +243,7 @@ class SOM(Simulation):
 
     def _data_winners(self) -> tuple[np.ndarray, np.ndarray]:
         """The winner J of every input and its D(J), for the current weights."""
-        if _kernels:
+        if _kernels or self.sigmas is not None:
             best, _, best_d = self._best_two()
             return best, best_d
         return data_winners(self.data, self.weights)  # cheaper than sorting for the runner-up
@@ -249,8 +289,10 @@ class SOM(Simulation):
         the epoch's end if reached."""
         p = self.params
         start, stop = self.position, self.position + count
-        kernels = _load_kernels()
-        if kernels is not None:
+        kernels = _load_kernels() if self._ext is None else None
+        if self._ext is not None:
+            winner = self._train_extended(start, stop)
+        elif kernels is not None:
             winner = kernels.train_samples(self.data, self.order, start, stop, self.weights,
                                            self._topology_code, p.rows, p.cols, self._table,
                                            self._distances)
@@ -278,6 +320,14 @@ class SOM(Simulation):
             self.weights[near] += rates[:, None] * (x - self.weights[near])
         return winner
 
+    def _train_extended(self, start: int, stop: int) -> int:
+        """Steps 3–5 of the extended SOM (:mod:`.extended`) for each input in turn."""
+        present, data, order = self._ext.present, self.data, self.order
+        winner = 0
+        for t in range(start, stop):
+            winner = present(data[order[t]], self.weights, self._distances)
+        return winner
+
     def _rates_around(self, winner: int, units: np.ndarray, table: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
         """The units within reach of ``table`` around ``winner``, and their rates α·h(d)."""
@@ -301,6 +351,10 @@ class SOM(Simulation):
 
     def _apply_live(self, old: ParamSet, changed: list[str]) -> None:
         """New schedule parameters apply from the current epoch on; more epochs resume a done run."""
+        if self._ext is not None:
+            p = self.params
+            self._ext.sigma_rate = p.sigma_rate
+            self._ext.fuzzifier = p.fuzzifier if p.membership == "fuzzy" else None
         self._schedule()
         if self.position == 0:
             self.status = DONE if self.epoch >= self.params.epochs else RUNNING
@@ -310,6 +364,11 @@ class SOM(Simulation):
         """The units that learned on the last step, and their nonzero rates α·h(d)."""
         if self.winner is None:
             return np.empty(0, dtype=np.int64), np.empty(0)
+        if self._ext is not None:
+            rates = self._ext.last_rates
+            shown = np.flatnonzero(rates > SHOWN_RATE * rates.max()) if rates.max() > 0 \
+                else np.empty(0, dtype=np.int64)
+            return shown, rates[shown]
         near, rates = self._rates_around(self.winner, np.arange(self.params.units),
                                          self._last_table)
         keep = rates != 0
@@ -328,7 +387,12 @@ class SOM(Simulation):
         initial values and the per-epoch ``history_*`` curves; ``rows``, ``cols``,
         ``topology``; ``data`` (N × n) and ``labels`` (one per input), shared by
         every snapshot until the next reset; ``input_shape`` ((9, 7) for the
-        letters, else None).
+        letters, else None).  The extensions: ``distance`` and ``membership`` (the
+        parameters), ``fuzzifier`` m (None with hard memberships), ``sigmas`` (each
+        unit's Σ_j, m × n × n; None for the Euclidean distance) and
+        ``input_memberships`` (u_j of the last input; None unless fuzzy or before the
+        first step).  With fuzzy memberships ``updated`` lists the units whose rate
+        is above :data:`SHOWN_RATE` of the largest.
         """
         p = self.params
         updated, rates = self._updated()
@@ -358,6 +422,12 @@ class SOM(Simulation):
             "data": self._frozen_data,
             "labels": self._frozen_labels,
             "input_shape": self.input_shape,
+            "distance": p.distance,
+            "membership": p.membership,
+            "fuzzifier": p.fuzzifier if p.membership == "fuzzy" else None,
+            "sigmas": self.sigmas,
+            "input_memberships": self._ext.last_memberships
+            if shown and p.membership == "fuzzy" else None,
         }
 
     def history(self) -> dict[str, np.ndarray]:
@@ -380,16 +450,31 @@ class SOM(Simulation):
         map without computing anything: ``u_matrix``, ``hit_map``, ``data_winners``
         (J of every input) and ``data_distances`` (their D(J)); the data-dependent
         ones are None when inputs × units exceeds :data:`MAX_SNAPSHOT_PAIRS`
-        (use :meth:`maps`).
+        (use :meth:`maps`); ``memberships`` (N × m, every input's fuzzy memberships,
+        each row summing to 1) with ``membership=fuzzy``, else None.
         """
         p = self.params
         out: dict[str, Any] = {"u_matrix": u_matrix(self.weights, p.rows, p.cols, p.topology),
-                               "hit_map": None, "data_winners": None, "data_distances": None}
+                               "hit_map": None, "data_winners": None, "data_distances": None,
+                               "memberships": None}
         if len(self.data) * p.units <= MAX_SNAPSHOT_PAIRS:
             best, best_d = self._data_winners()
             out.update(hit_map=np.bincount(best, minlength=p.units), data_winners=best,
                        data_distances=best_d)
+            if p.membership == "fuzzy":
+                out["memberships"] = self.memberships()
         return out
+
+    def memberships(self) -> np.ndarray:
+        """(N, m) every input's memberships u_j (fuzzy c-means with this fuzzifier; with
+        hard memberships 1 for the winner, 0 for the others); each row sums to 1."""
+        p = self.params
+        d = extended_distances(self.data, self.weights, self.sigmas)
+        if p.membership == "fuzzy":
+            return fcm_memberships(d, p.fuzzifier)
+        hard = np.zeros_like(d)
+        hard[np.arange(len(d)), np.argmin(d, axis=1)] = 1.0
+        return hard
 
     def maps(self) -> dict[str, Any]:
         """On demand, for the current weights, frozen like a snapshot: ``u_matrix``,
@@ -397,7 +482,10 @@ class SOM(Simulation):
         4.10's table), ``unit_inputs`` (per unit, the data rows it wins), ``winners``.
         """
         p = self.params
-        best, _, _ = best_two_units(self.data, self.weights)
+        if self.sigmas is not None:
+            best = self._best_two()[0]
+        else:
+            best, _, _ = best_two_units(self.data, self.weights)
         hits = np.bincount(best, minlength=p.units)
         unit_inputs = [np.flatnonzero(best == u) for u in range(p.units)]
         return freeze({

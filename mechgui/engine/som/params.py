@@ -12,8 +12,20 @@ import numpy as np
 
 from ..datasets import CLOUDS, DATASETS, dataset_dimension
 from ..params import Choice, Float, Int, Matrix, ParameterError, ParamSet, Vector
+from .clusters import SOM_CLOUDS
 
-__all__ = ["SOMParams", "TOPOLOGIES", "NEIGHBORHOODS", "RATE_DECAYS", "RADIUS_DECAYS"]
+__all__ = [
+    "DISTANCES",
+    "MAX_ELLIPSE_DIMENSION",
+    "MAX_EXTENDED_UNITS",
+    "MEMBERSHIPS",
+    "NEIGHBORHOODS",
+    "RADIUS_DECAYS",
+    "RATE_DECAYS",
+    "SOM_DATASETS",
+    "TOPOLOGIES",
+    "SOMParams",
+]
 
 #: Map topologies; their grid distances are described in :mod:`.geometry`.
 TOPOLOGIES: tuple[str, ...] = ("rectangular", "hexagonal", "diamond", "linear", "none")
@@ -23,6 +35,17 @@ NEIGHBORHOODS: tuple[str, ...] = ("hard", "gaussian")
 RATE_DECAYS: tuple[str, ...] = ("linear", "geometric", "constant")
 #: How R decreases (:data:`.schedules.RADIUS_DECAY_FUNCTIONS`).
 RADIUS_DECAYS: tuple[str, ...] = ("linear", "geometric", "constant", "at-epochs")
+#: D(j): hyper-circles (Σ_i (w_ij − x_i)²) or hyper-ellipses ((w_j − x)ᵀ Σ_j (w_j − x)).
+DISTANCES: tuple[str, ...] = ("euclidean", "ellipse")
+#: Who learns from an input: the winner (and its neighbourhood), or every unit by its
+#: fuzzy membership (:mod:`.extended`).
+MEMBERSHIPS: tuple[str, ...] = ("hard", "fuzzy")
+#: Every named data set of the SOM: the engine's, then the extended SOMs' clusters.
+SOM_DATASETS: tuple[str, ...] = DATASETS + SOM_CLOUDS
+#: The extensions train in numpy, one input at a time: at most this many units.
+MAX_EXTENDED_UNITS = 400
+#: Σ_j has n² entries: the ellipse distance takes inputs of at most this many components.
+MAX_ELLIPSE_DIMENSION = 16
 
 
 #: Inputs and weights at most this large in magnitude: squared distances summed over 10,000
@@ -42,18 +65,20 @@ _WITH_NEIGHBOURS = {"topology": ("rectangular", "hexagonal", "diamond", "linear"
 class SOMParams(ParamSet):
     """Parameters of :class:`~.model.SOM` (defaults: a 10×10 map unfolding over a uniform square)."""
 
-    dataset: str = Choice("uniform-square", DATASETS + ("custom",),
+    dataset: str = Choice("uniform-square", SOM_DATASETS + ("custom",),
                           "the input vectors: Example 4.4, the 21 letters of Fig 4.9, a seeded "
-                          "2-D cloud, or custom (the data matrix)", label="data set")
+                          "2-D cloud (elongated, overlapping: Gaussian clusters for the "
+                          "extended SOMs), or custom (the data matrix)", label="data set")
     data: np.ndarray | None = Matrix(None, "custom input vectors, one per row (dataset custom only)",
                                      min_rows=1, max_rows=1_000_000, max_cols=10_000,
                                      low=-MAX_MAGNITUDE, high=MAX_MAGNITUDE,
                                      optional=True, label="custom data",
                                      applies={"dataset": ("custom",)})
     points: int = Int(500, "number of points of a generated 2-D cloud", low=1, high=1_000_000,
-                      label="cloud points", applies={"dataset": CLOUDS})
+                      label="cloud points", applies={"dataset": CLOUDS + SOM_CLOUDS})
     data_seed: int = Int(0, "seed the 2-D cloud is drawn from (the same seed, the same cloud)",
-                         low=0, high=2 ** 31 - 1, label="cloud seed", applies={"dataset": CLOUDS})
+                         low=0, high=2 ** 31 - 1, label="cloud seed",
+                         applies={"dataset": CLOUDS + SOM_CLOUDS})
     rows: int = Int(10, "rows of cluster units; m = rows·cols units", low=1, high=100)
     cols: int = Int(10, "columns of cluster units; m = rows·cols units", low=1, high=100,
                     label="columns")
@@ -66,6 +91,24 @@ class SOMParams(ParamSet):
                                "hard: every unit within R learns with the full rate α; gaussian: "
                                "rate α·exp(−d²/2R²) (soft cooperation)", live=True,
                                applies=_WITH_NEIGHBOURS)
+    distance: str = Choice("euclidean", DISTANCES,
+                           "D(j): euclidean Σ(w_ij − x_i)², hyper-circle clusters; or ellipse "
+                           "(w_j − x)ᵀ Σ_j (w_j − x) with each unit's Σ_j (det 1) learned "
+                           "too, hyper-ellipse clusters (G.K.)", label="distance D(j)")
+    sigma_rate: float = Float(0.1, "β: Σ_j learns at the rate β·α·h(d), its gradient taken "
+                              "relative to the data's variance", low=0, high=1,
+                              low_open=True, step=0.05, label="Σ rate β", live=True,
+                              applies={"distance": ("ellipse",)})
+    membership: str = Choice("hard", MEMBERSHIPS,
+                             "hard: the winner J and its neighbourhood learn; fuzzy: every "
+                             "unit k acts as a winner weighted by u_k^m, its fuzzy c-means "
+                             "membership (soft cooperating neurons)")
+    fuzzifier: float = Float(1.2, "m > 1 of the memberships u_j = 1 / Σ_k (D(j)/D(k))^(1/(m−1)): "
+                             "the larger, the softer (m → 1: the hard winner); with many "
+                             "neighbouring units keep it small, or the map contracts", low=1,
+                             high=10,
+                             low_open=True, step=0.1, decimals=3, label="fuzzifier m",
+                             live=True, applies={"membership": ("fuzzy",)})
     radius: float = Float(4.0, "neighbourhood radius R at the first epoch (σ of the Gaussian)",
                           low=0, high=1000, step=0.5, decimals=3, label="radius R", live=True,
                           applies=_WITH_NEIGHBOURS)
@@ -126,7 +169,16 @@ class SOMParams(ParamSet):
             if self.data is not None:
                 raise ParameterError("data", self.data, "expected auto (no matrix) unless "
                                      "dataset is custom")
-            n = dataset_dimension(self.dataset)
+            n = 2 if self.dataset in SOM_CLOUDS else dataset_dimension(self.dataset)
+        if self.extended:
+            name, plain = (("distance", "euclidean") if self.distance == "ellipse"
+                           else ("membership", "hard"))
+            if self.units > MAX_EXTENDED_UNITS:
+                raise ParameterError(name, getattr(self, name), f"expected {plain} for a map "
+                                     f"of more than {MAX_EXTENDED_UNITS} units")
+            if self.distance == "ellipse" and n > MAX_ELLIPSE_DIMENSION:
+                raise ParameterError("distance", self.distance, "expected euclidean for "
+                                     f"inputs of more than {MAX_ELLIPSE_DIMENSION} components")
         if self.initial_weights is not None:
             shape = (self.rows * self.cols, n)
             if self.initial_weights.shape != shape:
@@ -149,6 +201,12 @@ class SOMParams(ParamSet):
                 not np.all(self.radius_epochs == np.round(self.radius_epochs)):
             raise ParameterError("radius_epochs", self.radius_epochs,
                                  "expected whole numbers of epochs >= 1")
+
+    @property
+    def extended(self) -> bool:
+        """Whether the map is one of the extensions (:mod:`.extended`): per-unit ellipses
+        or fuzzy memberships, trained in numpy."""
+        return self.distance != "euclidean" or self.membership != "hard"
 
     @property
     def units(self) -> int:

@@ -31,7 +31,7 @@ from .curves import CurvesView
 from .geometry import map_layout
 from .map import COLOURINGS, MAX_LABELLED_UNITS, MapView
 from .matrix import MatrixView
-from .space import SpaceView
+from .space import ELLIPSE_LEVEL, SpaceView
 
 __all__ = ["SOMPanel"]
 
@@ -342,8 +342,9 @@ class SOMPanel(SimulationPanel):
         box.addItems(COLOURINGS)
         box.addItems([f"component {i + 1}" for i in range(min(self._dim, 1000))])
         index = box.findText(current) if self._colouring_chosen else -1
-        if index < 0:
-            index = box.findText("hit count" if glyphs or self._dim != 2 else "U-matrix")
+        if index < 0:  # (without topology there is no U-matrix)
+            plain = glyphs or self._dim != 2 or self._geometry[2] == "none"
+            index = box.findText("hit count" if plain else "U-matrix")
         box.setCurrentIndex(index)
         box.blockSignals(False)
         self.controls.glyphs_check.setEnabled(glyphs)
@@ -381,6 +382,8 @@ class SOMPanel(SimulationPanel):
             names = self._names if self._labels_wanted() else None
             self.map.draw(snap, self.controls.colouring.currentText(), names,
                           self._glyphs_wanted(), self._map_sample)
+            if self._dim == 2:
+                self.space.colour_data(snap)
             self.curves.draw(snap)
             self._show_info(snap)
 
@@ -391,7 +394,7 @@ class SOMPanel(SimulationPanel):
                 f"R = {snap['radius']:.3g} · winner J = "
                 f"{'–' if winner is None else int(winner) + 1} · "
                 f"QE = {snap['quantization_error']:.4g} · {_topographic_error(snap)}"
-                f" · map: {self.map.value_range}")
+                f"{_extension(snap)} · map: {self.map.value_range}")
         if text != self.info_label.text():
             self.info_label.setText(text)
 
@@ -410,6 +413,18 @@ class SOMPanel(SimulationPanel):
 def _step_epoch(sim: Any) -> int:
     """Run on the engine thread: the rest of the current epoch."""
     return sim.step_epoch()
+
+
+def _extension(snap: Mapping[str, Any]) -> str:
+    """The extended SOM's words for the info line: its ellipses, its memberships."""
+    words = ""
+    if snap["sigmas"] is not None:
+        words += f" · ellipses D(j) = ({ELLIPSE_LEVEL:g}·QE)², det Σj = 1"
+    u = snap["input_memberships"]
+    if u is not None:
+        words += (f" · fuzzy m = {snap['fuzzifier']:g}: u(J) = "
+                  f"{float(u[int(snap['winner'])]):.2f}")
+    return words
 
 
 def _topographic_error(snap: Mapping[str, Any]) -> str:
