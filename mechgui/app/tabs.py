@@ -13,6 +13,11 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("hamming", "Hamming net", "mechgui.app.panels.hamming:HammingPanel"),
     ("som", "Kohonen SOM", "mechgui.app.panels.som:SOMPanel"),
     ("gan", "GAN", "mechgui.app.panels.gan:GANPanel"),
+    ("lvq", "LVQ", "mechgui.app.panels.lvq:LVQPanel"),
+    ("counterpropagation", "Counterpropagation",
+     "mechgui.app.panels.counterpropagation:CounterpropagationPanel"),
+    ("art1", "ART1", "mechgui.app.panels.art1:ART1Panel"),
+    ("autoencoder", "Autoencoder", "mechgui.app.panels.autoencoder:AutoencoderPanel"),
 )
 
 
