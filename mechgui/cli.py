@@ -1,9 +1,10 @@
-"""Command line: the desktop app, or ``mechgui run MODEL …`` without a window.
+"""Command line: the desktop app, ``mechgui run MODEL …`` without a window, or a sweep.
 
-Headless runs serve scripts, parameter sweeps and slides::
+Headless runs serve scripts and slides; sweeps vary parameters over many runs::
 
     python -m mechgui run maxnet --preset fausett-4.1 --json
     python -m mechgui run hamming --set exemplars="1,-1,-1,-1;-1,-1,-1,1" --set inputs="1,1,-1,-1"
+    python -m mechgui sweep maxnet --set m=4 --vary epsilon=0.01:0.5:50 --repeats 8 --plot eps.png
 
 A bad model, preset or parameter exits with code 2 and one line on stderr that
 names what is wrong and what is allowed (the engine's own message).
@@ -12,7 +13,9 @@ names what is wrong and what is allowed (the engine's own message).
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +23,14 @@ from typing import Any, NoReturn, TextIO
 
 from mechgui import __version__
 
-__all__ = ["main", "run_headless", "build_run_parser", "build_gui_parser"]
+__all__ = [
+    "build_gui_parser",
+    "build_run_parser",
+    "build_sweep_parser",
+    "main",
+    "run_headless",
+    "run_sweep",
+]
 
 USAGE_ERROR = 2
 #: The table's first lines wait for at most this many more, or this long, to size its columns.
@@ -86,7 +96,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mechgui",
         description="Visual simulator of mechanism-based neural networks. "
-                    "Use 'mechgui run MODEL --help' for headless runs.",
+                    "Use 'mechgui run MODEL --help' for headless runs, "
+                    "'mechgui sweep MODEL --help' for parameter sweeps.",
     )
     parser.add_argument("--version", action="version", version=f"mechgui {__version__}")
     from mechgui.engine import MODELS  # one tab per model, in the same order
@@ -125,7 +136,7 @@ def prepare_run(args: argparse.Namespace):
             seed = preset.seed
     values.update(_overrides(args.overrides))
     params = cls.Params.from_mapping(values)
-    if args.model == "gan":
+    if args.model in ("gan", "autoencoder"):  # small torch networks: one thread is fastest
         from mechgui.engine.gan import use_training_threads
 
         use_training_threads()
@@ -180,7 +191,7 @@ def _write_json(sim, model: str, frames: Iterator[Mapping[str, Any]], out: TextI
     head = {"model": model, "params": sim.params.to_dict(), "seed": sim.seed}
     out.write(dumps(head)[:-1] + ', "frames": [')
     once = _Repeats()
-    for i, frame in enumerate(frames):
+    for i, frame in enumerate(frames):  # noqa: FURB122 - each frame written as it comes
         out.write((", " if i else "") + dumps(to_jsonable(once(frame))))
     out.write(f'], "status": {dumps(sim.status)}, "steps": {dumps(sim.step_count)}}}\n')
 
@@ -267,6 +278,200 @@ def run_headless(argv: Sequence[str]) -> int:
     return 0
 
 
+# -- sweeps --------------------------------------------------------------------------------
+class _SweepHelp(argparse.Action):
+    """``--help``: the usage, and after a model's name its parameters and metrics."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help=None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        parser.print_help()
+        model = getattr(namespace, "model", None)
+        if model:
+            try:
+                sys.stdout.write(_sweep_listing(model))
+            except Exception as exc:  # noqa: BLE001 - a bad model name: say so, exit 2
+                raise UsageError(str(exc)) from None
+        parser.exit()
+
+
+def _sweep_listing(model: str) -> str:
+    """A model's metrics, sweepable parameters and sweep presets, from their declarations."""
+    from mechgui import engine
+    from mechgui.engine.metrics import metrics_for
+    from mechgui.engine.params import ArraySpec
+    from mechgui.explore import sweep_presets
+    from mechgui.explore.inputs import makers_for
+
+    lines = [f"\n{engine.model_title(model)} metrics (--metric):"]
+    lines += [f"  {m.name:<20} {m.help}" + (f" [{m.unit}]" if m.unit else "")
+              for m in metrics_for(model)] or ["  none"]
+    lines.append("parameters that can be varied (--vary):")
+    specs = [s for s in engine.params_class(model).specs() if not isinstance(s, ArraySpec)]
+    for maker in makers_for(model):
+        specs += list(maker.params.specs())
+    lines += [f"  {s.name:<20} {s.help}" for s in specs]
+    presets = sweep_presets(model)
+    if presets:
+        lines.append("sweep presets (--preset):")
+        lines += [f"  {p.name:<20} {p.title}" for p in presets.values()]
+    return "\n".join(lines) + "\n"
+
+
+def build_sweep_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mechgui sweep", add_help=False,
+        description="Vary one or two parameters, run every point over several seeds (in "
+                    "parallel) to done or N steps, and print the metrics: one row per point "
+                    "and repeat.  'mechgui sweep MODEL --help' lists the model's metrics.")
+    parser.add_argument("-h", "--help", action=_SweepHelp, help="show this help (and, after "
+                        "MODEL, its metrics and parameters) and exit")
+    parser.add_argument("model", help="maxnet, mexican_hat, hamming, som, gan")
+    parser.add_argument("--preset", metavar="P", help="hold a preset's parameters, or run a "
+                        "sweep preset (its flags can be overridden)")
+    parser.add_argument("--vary", metavar="KEY=START:STOP:N[:log] | KEY=v1,v2,…", action="append",
+                        default=[], help="a parameter to vary (once or twice)")
+    parser.add_argument("--set", metavar="K=V", action="append", default=[], dest="overrides",
+                        help="hold one parameter at a value")
+    parser.add_argument("--metric", metavar="NAME", action="append", default=[], dest="metrics",
+                        help="a metric to collect (default: all of the model's)")
+    parser.add_argument("--repeats", type=_at_least_one, metavar="R",
+                        help="runs per point, each with its own seed (default 1)")
+    parser.add_argument("--steps", type=_at_least_one, metavar="N",
+                        help="steps per run (default: until done, bounded)")
+    parser.add_argument("--seed", metavar="S", help="the sweep's seed, from which every run's "
+                        "is derived (default 0; auto draws one)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_at_least_one, metavar="W",
+                       help="local worker processes (default: every core)")
+    where.add_argument("--scheduler", metavar="ADDR", help="run on a Dask cluster: its "
+                       "scheduler's address, e.g. tcp://10.0.0.5:8786 (pip install 'mechgui[dask]')")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write the rows as CSV to FILE ('-': stdout) "
+                     "instead of the table")
+    out.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--plot", metavar="FILE.png", help="also save a plot of the first "
+                        "metric: a curve with its band over seeds, or a heat map")
+    return parser
+
+
+def prepare_sweep(args: argparse.Namespace):
+    """The checked sweep a ``sweep`` command line asks for, and the guides of its preset
+    (raises ParameterError)."""
+    from mechgui import engine
+    from mechgui.explore import build_sweep, sweep_presets
+
+    sets = _overrides(args.overrides)
+    sweeps = sweep_presets(args.model) if args.preset else {}
+    if args.preset in sweeps:
+        preset = sweeps[args.preset]
+        sweep = preset.build(sets=sets, vary=args.vary, metrics=args.metrics,
+                             repeats=args.repeats, steps=args.steps, seed=args.seed)
+        return sweep, preset.guides
+    params: dict[str, Any] = {}
+    if args.preset:
+        known = engine.presets(args.model)
+        if args.preset not in known:
+            names = ", ".join([*known, *sweeps]) or "none"
+            raise engine.ParameterError("preset", args.preset, f"expected one of {names}")
+        params = dict(known[args.preset].params)
+    sweep = build_sweep(args.model, params=params, sets=sets, vary=args.vary,
+                        metrics=args.metrics, repeats=1 if args.repeats is None else args.repeats,
+                        steps=args.steps, seed=0 if args.seed is None else args.seed)
+    return sweep, ()
+
+
+class _Progress:
+    """A progress bar on stderr: redrawn in place on a terminal, a line per tenth elsewhere."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, out: TextIO) -> None:
+        self.total = max(1, total)
+        self.out = out
+        self.tty = out.isatty()
+        self.start = time.perf_counter()
+        self.shown = -1
+
+    def update(self, done: int, final: bool = False) -> None:
+        step = done * (self.WIDTH if self.tty else 10) // self.total
+        if step == self.shown and not final:
+            return
+        self.shown = step
+        filled = done * self.WIDTH // self.total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        line = f"sweep [{bar}] {done}/{self.total} runs  {time.perf_counter() - self.start:.1f} s"
+        self.out.write(("\r" + line + ("\n" if final else "")) if self.tty else line + "\n")
+        self.out.flush()
+
+
+def _output(result, args: argparse.Namespace) -> None:
+    if args.json:
+        result.write_json(sys.stdout)
+    elif args.csv == "-":
+        result.write_csv(sys.stdout)
+    elif args.csv:
+        from mechgui.files import write_atomically
+
+        buffer = io.StringIO()
+        result.write_csv(buffer)
+        write_atomically(args.csv, buffer.getvalue())
+        print(f"wrote {len(result)} rows to {args.csv}", file=sys.stderr)
+    else:
+        sys.stdout.write(result.sweep.describe() + "\n")
+        result.write_table(sys.stdout)
+
+
+def _check_writable(path: str | None, flag: str) -> None:
+    """Refuse at once an output file whose folder is missing (not after a long sweep)."""
+    if path and path != "-":
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise UsageError(f"{flag} {path!r} is not allowed: its folder does not exist")
+
+
+def run_sweep(argv: Sequence[str]) -> int:
+    """``mechgui sweep …``: run a sweep, a progress bar on stderr, then the rows (0; 130 when
+    interrupted, with the rows done; 1 when a run failed)."""
+    from mechgui.explore import RunFailed, start_dask, start_local
+
+    args = build_sweep_parser().parse_args(list(argv))
+    sweep, guides = prepare_sweep(args)
+    _check_writable(args.csv, "--csv")
+    _check_writable(args.plot, "--plot")
+    run = start_dask(sweep, args.scheduler) if args.scheduler else \
+        start_local(sweep, args.workers)
+    progress = _Progress(sweep.total, sys.stderr)
+    interrupted = False
+    try:
+        try:
+            while not run.finished:
+                run.poll(0.2)
+                progress.update(run.done)
+        except KeyboardInterrupt:
+            interrupted = True
+            run.cancel()
+            while not run.finished:  # the runs under way stop at their next step call
+                run.poll(0.2)
+    except RunFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        run.close()
+    progress.update(run.done, final=True)
+    _output(run.result, args)
+    if args.plot and len(run.result):
+        from mechgui.app.sweep.figure import save_png
+
+        save_png(run.result, args.plot, guides=guides)
+    if interrupted:
+        print(f"interrupted: {run.done} of {sweep.total} runs done", file=sys.stderr)
+        return 130
+    return 0
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = build_gui_parser().parse_args(list(argv))
     try:
@@ -289,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "run":
             return run_headless(argv[1:])
+        if argv and argv[0] == "sweep":
+            return run_sweep(argv[1:])
         return run_gui(argv)
     except (UsageError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -42,6 +42,32 @@ def test_the_engine_never_imports_the_app_or_the_command_line():
     assert not offenders, offenders
 
 
+def test_the_sweep_engine_imports_neither_qt_nor_the_app():
+    """mechgui.explore plans and runs sweeps for the CLI and the window alike: no Qt, no
+    pyqtgraph, nothing of the window or the command line (and the engine never imports it)."""
+    offenders = [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted((PACKAGE / "explore").rglob("*.py"))
+                 for n in imports_of(p)
+                 if n.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6")
+                 or n.startswith(("mechgui.app", "mechgui.cli"))]
+    offenders += [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted((PACKAGE / "engine").rglob("*.py"))
+                  for n in imports_of(p) if n.startswith("mechgui.explore")]
+    assert not offenders, offenders
+
+
+def test_listing_metrics_and_planning_a_sweep_load_no_engine_libraries(python):
+    """Metrics are declared beside the parameters: listing them (a form, --help) and
+    planning a sweep load no torch, numba or Qt; the workers load those."""
+    code = ("import sys\nfrom mechgui.engine.metrics import metrics_for\n"
+            "from mechgui.explore import build_sweep\n"
+            "for m in ('maxnet', 'mexican_hat', 'hamming', 'som', 'gan'):\n"
+            "    metrics_for(m)\n"
+            "build_sweep('gan', vary=['lr_g=1e-4:1e-2:3:log', 'k=1,2'])\n"
+            "build_sweep('som', vary=['learning_rate=0.1:0.5:3'])\n"
+            "print(','.join(m for m in sys.modules if m.split('.')[0] in "
+            "('torch', 'numba', 'PySide6', 'pyqtgraph')))\n")
+    assert python(code).strip() == ""
+
+
 def test_the_window_never_imports_torch_or_numba_at_module_level():
     """Torch and numba load on engine threads (inside the functions that run there):
     imported on the GUI thread they freeze the window for seconds."""

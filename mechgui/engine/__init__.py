@@ -50,17 +50,29 @@ class Model:
     title: str
     simulation: str  # "module:Class"
     params: str      # "module:Class"
+    #: Where its metrics are declared ("module:NAME" of a tuple of Metric), or "" if none.
+    metrics: str = ""
 
 
 #: Registry: model name -> entry (modules are imported on first use).
 MODELS: dict[str, Model] = {m.name: m for m in (
-    Model("maxnet", "MaxNet", "mechgui.engine.maxnet:MaxNet", "mechgui.engine.maxnet:MaxNetParams"),
+    Model("maxnet", "MaxNet", "mechgui.engine.maxnet:MaxNet", "mechgui.engine.maxnet:MaxNetParams",
+          "mechgui.engine.maxnet:METRICS"),
     Model("mexican_hat", "Mexican Hat", "mechgui.engine.mexican_hat:MexicanHat",
-          "mechgui.engine.mexican_hat:MexicanHatParams"),
+          "mechgui.engine.mexican_hat:MexicanHatParams", "mechgui.engine.mexican_hat:METRICS"),
     Model("hamming", "Hamming net", "mechgui.engine.hamming:HammingNet",
-          "mechgui.engine.hamming:HammingParams"),
-    Model("som", "Kohonen SOM", "mechgui.engine.som:SOM", "mechgui.engine.som.params:SOMParams"),
-    Model("gan", "GAN", "mechgui.engine.gan:GAN", "mechgui.engine.gan.params:GANParams"),
+          "mechgui.engine.hamming:HammingParams", "mechgui.engine.hamming:METRICS"),
+    Model("som", "Kohonen SOM", "mechgui.engine.som:SOM", "mechgui.engine.som.params:SOMParams",
+          "mechgui.engine.som.metrics:METRICS"),
+    Model("gan", "GAN", "mechgui.engine.gan:GAN", "mechgui.engine.gan.params:GANParams",
+          "mechgui.engine.gan.measures:METRICS"),
+    Model("lvq", "LVQ", "mechgui.engine.lvq:LVQ", "mechgui.engine.lvq.params:LVQParams"),
+    Model("counterpropagation", "Counterpropagation",
+          "mechgui.engine.counterpropagation:Counterpropagation",
+          "mechgui.engine.counterpropagation:CounterpropagationParams"),
+    Model("art1", "ART1", "mechgui.engine.art1:ART1", "mechgui.engine.art1:ART1Params"),
+    Model("autoencoder", "Autoencoder", "mechgui.engine.autoencoder:Autoencoder",
+          "mechgui.engine.autoencoder.params:AutoencoderParams"),
 )}
 
 

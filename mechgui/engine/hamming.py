@@ -11,6 +11,7 @@ initialise a MaxNet (Step 3), which iterates until one unit is left (Step 4).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,10 @@ import numpy as np
 
 from .base import RUNNING, Simulation
 from .maxnet import classify, epsilon_warning, maxnet_update
+from .metrics import Metric
 from .params import Float, Int, Matrix, ParameterError, ParamSet
 
-__all__ = ["HammingParams", "HammingNet", "hamming_net_input"]
+__all__ = ["HammingParams", "HammingNet", "hamming_net_input", "METRICS"]
 
 BIPOLAR = (-1, 1)
 
@@ -135,3 +137,36 @@ class HammingNet(Simulation):
             "activations": " ".join(f"{v:.3f}" for v in snap["activations"][:8]),
             "winner": "-" if snap["winner"] is None else f"Y{snap['winner'] + 1}",
         }
+
+
+# -- metrics (mechgui.engine.metrics): what a finished run measured -------------------------
+def _shares(sim: HammingNet) -> tuple[float, float, float]:
+    """Shares of the inputs settled so far that were recognised (won by exemplar i mod m),
+    won by their nearest exemplar (alone nearest), and not settled on one winner."""
+    winners = sim.winners
+    if not winners:
+        return math.nan, math.nan, math.nan
+    exemplars, inputs = sim.params.exemplars, sim.params.inputs
+    m = exemplars.shape[0]
+    recognised = nearest = failed = 0
+    for i, winner in enumerate(winners):
+        agree = hamming_net_input(inputs[i], exemplars)
+        best = np.flatnonzero(agree == agree.max())
+        recognised += winner == i % m
+        nearest += winner is not None and best.size == 1 and winner == best[0]
+        failed += winner is None
+    n = len(winners)
+    return recognised / n, nearest / n, failed / n
+
+
+METRICS = (
+    Metric("recognised", "inputs recognised", lambda sim, snap: _shares(sim)[0],
+           help="share of inputs won by the exemplar they copy: input i by exemplar i mod m "
+                "(so for noisy copies of the exemplars in order, e.g. the 21 letters)"),
+    Metric("nearest_won", "nearest exemplar won", lambda sim, snap: _shares(sim)[1],
+           help="share of inputs won by the one exemplar that agrees with them in most "
+                "components (0 for an input with two nearest)"),
+    Metric("failed", "inputs without a winner", lambda sim, snap: _shares(sim)[2],
+           help="share of inputs whose MaxNet ended all zero, tied or at the step cap",
+           higher_is_better=False),
+)

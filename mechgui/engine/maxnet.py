@@ -19,10 +19,11 @@ import numpy as np
 
 from .base import RUNNING, Simulation
 from .history import History
+from .metrics import Metric
 from .params import Float, Int, ParamSet, Vector
 
 __all__ = ["MaxNetParams", "MaxNet", "maxnet_update", "epsilon_warning",
-           "epsilon_at_least_one_over_m"]
+           "epsilon_at_least_one_over_m", "METRICS"]
 
 #: Statuses a MaxNet run can end in.
 CONVERGED, ALL_ZERO, TIE, MAX_STEPS = "converged", "all_zero", "tie", "max_steps"
@@ -166,3 +167,24 @@ class MaxNet(Simulation):
         acts = snap["activations"]
         shown = " ".join(f"{x:.3f}" for x in acts[:12]) + (" …" if acts.size > 12 else "")
         return {"activations": shown, "winner": "-" if snap["winner"] is None else str(snap["winner"])}
+
+
+# -- metrics (mechgui.engine.metrics): what a finished run measured -------------------------
+def _largest_won(sim: MaxNet, snap: Any) -> float:
+    """1 when the winner is the node whose input was strictly the largest, else 0."""
+    start = np.asarray(sim.params.activations)
+    leaders = np.flatnonzero(start == start.max())
+    return float(snap["winner"] is not None and leaders.size == 1 and snap["winner"] == leaders[0])
+
+
+METRICS = (
+    Metric("steps", "steps to settle", lambda sim, snap: snap["step"], unit="steps",
+           help="steps taken until the net stopped (a winner, all zero, a tie or the step cap)",
+           higher_is_better=False),
+    Metric("status", "final status", lambda sim, snap: snap["status"],
+           help="how the run ended: converged (one winner), all_zero, tie, max_steps or running",
+           categories=(CONVERGED, ALL_ZERO, TIE, MAX_STEPS, RUNNING)),
+    Metric("largest_won", "largest input won", _largest_won,
+           help="1 when the node with the strictly largest input is the winner, else 0 "
+                "(averaged over repeats: the share of runs it won)"),
+)

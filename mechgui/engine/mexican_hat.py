@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 
 from .base import Frozen, Simulation
+from .metrics import Metric
 from .params import Float, Int, ParameterError, ParamSet, Vector
 
 __all__ = ["MexicanHatParams", "MexicanHat", "interconnection_weights", "mexican_hat_update",
-           "RECENT_PROFILES"]
+           "RECENT_PROFILES", "METRICS"]
 
 #: Profiles a snapshot carries besides the signal (t = 0): the current one and those just
 #: before it (the panel draws the last dozen).
@@ -126,3 +127,28 @@ class MexicanHat(Simulation):
 
     def summary(self, snap) -> dict[str, str]:
         return {"activations": " ".join(f"{x:.3f}" for x in snap["activations"][:12])}
+
+
+# -- metrics (mechgui.engine.metrics): what a finished run measured -------------------------
+def bump_width(x: np.ndarray) -> int:
+    """The number of neighbouring units with x > 0 around the largest (0 when none is)."""
+    peak = int(np.argmax(x))
+    if x[peak] <= 0:
+        return 0
+    off = np.flatnonzero(x <= 0)
+    left = off[off < peak]
+    right = off[off > peak]
+    start = left[-1] + 1 if left.size else 0
+    stop = right[0] if right.size else x.size
+    return int(stop - start)
+
+
+METRICS = (
+    Metric("bump_width", "width of the bump", lambda sim, snap: bump_width(snap["activations"]),
+           unit="units", help="units with x > 0 in the run around the largest activation, "
+                              "at the last step", higher_is_better=False),
+    Metric("bump_height", "height of the bump",
+           lambda sim, snap: float(np.max(snap["activations"])),
+           help="the largest activation at the last step (at most x_max)",
+           higher_is_better=None),
+)
