@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
 
-__all__ = ["DrawViewBox", "RoomyAxis", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row",
+__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row",
            "warning_banner", "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
@@ -372,3 +372,15 @@ def set_stretch(graphics: pg.GraphicsLayoutWidget, rows: Sequence[int] = (),
         layout.setRowStretchFactor(index, factor)
     for index, factor in enumerate(cols):
         layout.setColumnStretchFactor(index, factor)
+
+
+def as_picture(plot: pg.PlotItem) -> pg.ViewBox:
+    """Make ``plot`` show a picture (glyphs, a map, images): no axes, square pixels, the
+    first row on top, no panning or zooming.  Returns its view box."""
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    box = plot.getViewBox()
+    box.setAspectLocked(True)
+    box.invertY(True)
+    box.setMouseEnabled(x=False, y=False)
+    return box

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..panel import SimulationPanel
 from ..theme import Theme, color
+from ..widgets import as_picture
 from .hamming import GAP, grid_shape, mosaic, mosaic_columns
 
 __all__ = [
@@ -130,12 +131,7 @@ class TileView:
 
     def __init__(self, panel: SimulationPanel, title: str, roles: Sequence[str] = ()) -> None:
         self.plot = panel.add_plot(None, title)
-        self.plot.hideAxis("left")
-        self.plot.hideAxis("bottom")
-        vb = self.plot.getViewBox()
-        vb.setAspectLocked(True)
-        vb.invertY(True)
-        vb.setMouseEnabled(x=False, y=False)
+        vb = as_picture(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(_GREYS)
         self.plot.addItem(self.image)

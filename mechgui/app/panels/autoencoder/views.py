@@ -18,7 +18,7 @@ from mechgui.engine.digits import CLASSES, tile
 
 from ...panel import SimulationPanel
 from ...theme import Theme
-from ...widgets import DotsItem, DrawViewBox
+from ...widgets import DotsItem, DrawViewBox, as_picture
 from ..gan.items import Key, entry, show_curve
 
 __all__ = [
@@ -224,12 +224,7 @@ class ImagesView:
                  row: int, col: int, rowspan: int = 1, colspan: int = 1) -> None:
         self.plot = panel.add_plot(layout, title, row=row, col=col, rowspan=rowspan,
                                    colspan=colspan)
-        for axis in ("left", "bottom"):
-            self.plot.hideAxis(axis)
-        box = self.plot.getViewBox()
-        box.setAspectLocked(True)
-        box.invertY(True)
-        box.setMouseEnabled(x=False, y=False)
+        as_picture(self.plot)
         self.item = pg.ImageItem(axisOrder="row-major")
         self.item.setLookupTable(INK)
         self.plot.addItem(self.item)

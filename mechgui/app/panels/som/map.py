@@ -17,6 +17,7 @@ from mechgui.engine.som import unit_errors
 
 from ...panel import SimulationPanel
 from ...theme import Theme, apply_axis_theme
+from ...widgets import as_picture
 from .geometry import GLYPH_SCALE, MapLayout, glyph_layout, unit_maps
 from .matrix import LUT
 
@@ -50,12 +51,7 @@ class MapView:
 
     def __init__(self, panel: SimulationPanel) -> None:
         self.plot = panel.add_plot(None, "Map")
-        self.plot.hideAxis("left")
-        self.plot.hideAxis("bottom")
-        vb = self.plot.getViewBox()
-        vb.setAspectLocked(True)
-        vb.invertY(True)
-        vb.setMouseEnabled(x=False, y=False)
+        vb = as_picture(self.plot)
         vb.disableAutoRange()
         self.cells_item = pg.ImageItem(axisOrder="row-major")
         self.cells_item.setLookupTable(LUT)
