@@ -66,13 +66,17 @@ MODELS: dict[str, Model] = {m.name: m for m in (
           "mechgui.engine.som.metrics:METRICS"),
     Model("gan", "GAN", "mechgui.engine.gan:GAN", "mechgui.engine.gan.params:GANParams",
           "mechgui.engine.gan.measures:METRICS"),
-    Model("lvq", "LVQ", "mechgui.engine.lvq:LVQ", "mechgui.engine.lvq.params:LVQParams"),
+    Model("lvq", "LVQ", "mechgui.engine.lvq:LVQ", "mechgui.engine.lvq.params:LVQParams",
+          "mechgui.engine.lvq.params:METRICS"),
     Model("counterpropagation", "Counterpropagation",
           "mechgui.engine.counterpropagation:Counterpropagation",
-          "mechgui.engine.counterpropagation:CounterpropagationParams"),
-    Model("art1", "ART1", "mechgui.engine.art1:ART1", "mechgui.engine.art1:ART1Params"),
+          "mechgui.engine.counterpropagation:CounterpropagationParams",
+          "mechgui.engine.counterpropagation:METRICS"),
+    Model("art1", "ART1", "mechgui.engine.art1:ART1", "mechgui.engine.art1:ART1Params",
+          "mechgui.engine.art1:METRICS"),
     Model("autoencoder", "Autoencoder", "mechgui.engine.autoencoder:Autoencoder",
-          "mechgui.engine.autoencoder.params:AutoencoderParams"),
+          "mechgui.engine.autoencoder.params:AutoencoderParams",
+          "mechgui.engine.autoencoder.params:METRICS"),
 )}
 
 

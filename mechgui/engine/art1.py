@@ -27,6 +27,7 @@ from .base import Frozen, Simulation
 from .competitive import EpochSteps, epoch_order
 from .data import LETTER_COLS, LETTER_ROWS, load_letters
 from .history import History
+from .metrics import Metric
 from .params import Choice, Float, Int, Matrix, ParameterError, ParamSet
 
 __all__ = ["ART1", "SWEEP_VIGILANCE", "ART1Params", "art1_inputs", "categories_at", "present"]
@@ -240,3 +241,11 @@ class ART1(EpochSteps, Simulation):
                 "search": tried or "-",
                 "J": "-" if j is None else str(j + 1),
                 "categories": str(snap["categories"])}
+
+
+#: What a finished run measured (for sweeps; see :mod:`mechgui.engine.metrics`).
+METRICS = (
+    Metric("categories", "categories", lambda sim, snap: snap["categories"], unit="clusters",
+           help="categories committed by the end of the run (grows with the vigilance ρ)",
+           higher_is_better=None),
+)

@@ -25,6 +25,7 @@ from .base import Frozen, Simulation
 from .competitive import EpochSteps, epoch_order, nearest
 from .data import LETTER_COLS, LETTER_ROWS, load_letters
 from .history import History
+from .metrics import Metric
 from .params import Choice, Float, Int, ParameterError, ParamSet
 
 __all__ = [
@@ -275,3 +276,15 @@ class Counterpropagation(EpochSteps, Simulation):
                 "α": f"{snap['step_alpha'] or snap['alpha']:.3g}",
                 "β": f"{snap['step_beta'] or 0:.3g}",
                 "error": f"{snap['error']:.4f}"}
+
+
+#: What a finished run measured (for sweeps; see :mod:`mechgui.engine.metrics`).
+METRICS = (
+    Metric("error", "output error", lambda sim, snap: snap.get("error"),
+           help="mean |y − f(x)| over the training pairs after the run", higher_is_better=False),
+    Metric("quantization_error", "quantization error",
+           lambda sim, snap: snap.get("quantization_error"),
+           help="mean distance from each input to its cluster unit", higher_is_better=False),
+    Metric("lookup_accuracy", "lookup accuracy", lambda sim, snap: snap.get("lookup_accuracy"),
+           help="share of letters whose code is read back right (letters only)"),
+)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..digits import check_mnist
 from ..gan.params import ACTIVATIONS
+from ..metrics import Metric
 from ..params import Choice, ChoiceSpec, Flag, Float, Int, ParameterError, ParamSet
 
 __all__ = ["DATASETS", "AutoencoderParams", "MnistFileSpec"]
@@ -96,3 +97,19 @@ class AutoencoderParams(ParamSet):
         if self.dataset == "mnist" and self.data is None:
             raise ParameterError("data", None, "expected the path of an MNIST file when "
                                                "dataset=mnist")
+
+
+#: What a finished run measured (for sweeps; see :mod:`mechgui.engine.metrics`).
+METRICS = (
+    Metric("loss", "loss", lambda sim, snap: snap.get("loss"), unit="nats",
+           help="reconstruction loss plus β·KL per image, last minibatch",
+           higher_is_better=False),
+    Metric("reconstruction_loss", "reconstruction loss",
+           lambda sim, snap: snap.get("reconstruction_loss"), unit="nats",
+           help="reconstruction loss per image, last minibatch", higher_is_better=False),
+    Metric("kl", "KL divergence", lambda sim, snap: snap.get("kl"), unit="nats",
+           help="KL(q(z|x) ‖ N(0, I)) per image (none for the plain autoencoder)",
+           higher_is_better=None),
+    Metric("digit_score", "digit score", lambda sim, snap: snap.get("digit_score"),
+           help="how well samples of N(0, I) read as digits of every kind (the classifier's)"),
+)

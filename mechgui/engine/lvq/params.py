@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..metrics import Metric
 from ..params import Choice, Float, Int, Matrix, ParameterError, ParamSet, Vector
 from .data import CLOUDS, LVQ_DATASETS, class_sizes, lvq_dimension
 
@@ -122,3 +125,14 @@ class LVQParams(ParamSet):
 def _whole(name: str, values: np.ndarray) -> None:
     if not np.all(values == np.round(values)):
         raise ParameterError(name, values, "expected whole class numbers")
+
+
+def _accuracy(sim: object, snap: Mapping[str, Any]) -> Any:
+    return snap.get("accuracy")
+
+
+#: What a finished LVQ run measured (for sweeps; see :mod:`mechgui.engine.metrics`).
+METRICS = (
+    Metric("accuracy", "accuracy", _accuracy,
+           help="share of the training vectors whose nearest prototype has their class"),
+)
