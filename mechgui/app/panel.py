@@ -371,11 +371,17 @@ class SimulationPanel(QWidget):
         params = self.Params.from_mapping(preset.params)
         if preset.speed is not None:
             self.set_speed(preset.speed)
-        self._show_preset(name)
+        self.load_params(params, preset.seed, preset=name)
+
+    def load_params(self, params: ParamSet, seed: int | None = None, *,
+                    preset: str = CUSTOM) -> None:
+        """Replace all parameters (and the seed, if given) and reset, as a preset does:
+        e.g. one run of a sweep, ready to play."""
+        self._show_preset(preset)
         self.clear_message()
         self.form.set_params(params)
         self.ensure_started()
-        self.runner.load(params, preset.seed)
+        self.runner.load(params, seed)
         self._params_changed(params)
 
     def submit_params(self, **changes: Any) -> bool:

@@ -49,7 +49,7 @@ from mechgui.explore import (
 from mechgui.explore.inputs import makers_for
 from mechgui.files import SaveError, write_atomically
 
-from ..panel import CUSTOM, SimulationPanel
+from ..panel import SimulationPanel
 from .figure import SweepFigure, tick_text
 
 __all__ = ["AxisEditor", "SweepView", "load_run", "open_sweep_view", "sweepable"]
@@ -71,13 +71,7 @@ def sweepable(panel: SimulationPanel) -> list[Spec]:
 def load_run(panel: SimulationPanel, params: ParamSet, seed: int) -> None:
     """Put one run's parameters and seed into ``panel``, ready to play (as a preset loads)."""
     panel.pause()
-    panel.clear_message()
-    panel._show_preset(CUSTOM)
-    panel.form.set_params(params)
-    panel.ensure_started()
-    panel.runner.load(params, seed)
-    changed = getattr(panel, "_params_changed", panel.on_params)
-    changed(params)
+    panel.load_params(params, seed)
 
 
 class AxisEditor(QWidget):
