@@ -559,9 +559,9 @@ def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtb
     snap = panel.snapshot
     u = np.asarray(snap["memberships"])
     np.testing.assert_allclose(u.sum(axis=1), 1.0, atol=1e-12)
-    qtbot.waitUntil(lambda: np.array_equal(_data_rgb(panel),
-                                           np.rint(data_colours(np.asarray(
-                                               panel.snapshot["memberships"])))))
+    # the blends are drawn rounded to steps of 8 (a few hundred brushes, not one a point)
+    qtbot.waitUntil(lambda: np.abs(_data_rgb(panel) - data_colours(np.asarray(
+        panel.snapshot["memberships"]))).max() <= 4.5)
     blended = (u.max(axis=1) < 0.9).mean()
     assert blended > 0.1  # the overlaps are mixed colours
     assert f"fuzzy m = 2: u(J) = {snap['input_memberships'][snap['winner']]:.2f}" \

@@ -235,9 +235,14 @@ class SpaceView:
             colours = data_colours(np.asarray(fuzzy)[::self._every])
         else:
             colours = UNIT_COLOURS[np.asarray(source)[::self._every]]
-        alpha = 190
-        self.data_item.setBrush([pg.mkBrush(int(r), int(g), int(b), alpha)
-                                 for r, g, b in np.rint(colours)])
+        # blends rounded to steps of 8: a few hundred brushes at most, each drawn once into
+        # pyqtgraph's symbol atlas (one brush per point redrew thousands of symbols)
+        step = 8 if fuzzy is not None else 1
+        levels = np.minimum(np.rint(np.asarray(colours) / step) * step, 255).astype(int)
+        brushes: dict[tuple[int, int, int], Any] = {}
+        self.data_item.setBrush([
+            brushes.setdefault(key, pg.mkBrush(*key, 190))
+            for key in map(tuple, levels.tolist())])
 
     def _draw_trace(self, step: int, weights: np.ndarray, span: float | None) -> None:
         """Each unit's positions over the frames of the last ``span`` steps.  ``span`` 0
