@@ -239,10 +239,9 @@ class SpaceView:
         # pyqtgraph's symbol atlas (one brush per point redrew thousands of symbols)
         step = 8 if fuzzy is not None else 1
         levels = np.minimum(np.rint(np.asarray(colours) / step) * step, 255).astype(int)
-        brushes: dict[tuple[int, int, int], Any] = {}
-        self.data_item.setBrush([
-            brushes.setdefault(key, pg.mkBrush(*key, 190))
-            for key in map(tuple, levels.tolist())])
+        shades, index = np.unique(levels, axis=0, return_inverse=True)
+        brushes = [pg.mkBrush(int(r), int(g), int(b), 190) for r, g, b in shades]
+        self.data_item.setBrush([brushes[i] for i in index.ravel()])
 
     def _draw_trace(self, step: int, weights: np.ndarray, span: float | None) -> None:
         """Each unit's positions over the frames of the last ``span`` steps.  ``span`` 0
