@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from mechgui.app.theme import LECTURE, NORMAL
 from mechgui.engine.metrics import measure, metrics_for
 from mechgui.explore.task import advance
 
@@ -123,6 +124,13 @@ def test_a_two_parameter_heat_map_and_a_cell_loaded_into_the_tab(qtbot, window, 
     view.export_csv(str(tmp_path / "rows.csv"))
     assert (tmp_path / "rows.csv").read_text().splitlines()[0] == \
         "m,epsilon,repeat,seed,steps,status,largest_won"
+    # lecture mode, switched on from the main window's menu, reaches the open sweep view too
+    window.lecture_action.trigger()
+    assert window.lecture_mode and view.figure.theme is LECTURE
+    assert view.figure.title.opts["size"] == f"{LECTURE.title_size}pt"
+    assert view.figure.colour_bar is not None and view.figure.selected == (index, repeat)
+    window.lecture_action.trigger()
+    assert view.figure.title.opts["size"] == f"{NORMAL.title_size}pt"
 
 
 def test_cancel_midway_leaves_no_process_or_thread(qtbot, window):

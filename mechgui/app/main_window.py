@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
         shown = self._lazy[self.current_name()].panel
         for panel in self.built_panels():
             panel.set_theme(self.theme, now=panel is shown)
+            sweep_view = getattr(panel, "_sweep_view", None)
+            if sweep_view is not None:
+                sweep_view.set_theme(self.theme)
 
     @property
     def lecture_mode(self) -> bool:

@@ -50,6 +50,7 @@ from mechgui.explore.inputs import makers_for
 from mechgui.files import SaveError, write_atomically
 
 from ..panel import SimulationPanel
+from ..theme import Theme
 from .figure import SweepFigure, tick_text
 
 __all__ = ["AxisEditor", "SweepView", "load_run", "open_sweep_view", "sweepable"]
@@ -205,6 +206,11 @@ class SweepView(QWidget):
         self.figure.pointPicked.connect(self._picked)
         self._build()
         self.resize(1180, 680)
+
+    def set_theme(self, theme: Theme) -> None:
+        """Lecture mode on or off: the figure is drawn again in the new sizes."""
+        self.figure.theme = theme
+        self.figure.redraw()
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
