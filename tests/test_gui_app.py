@@ -6,16 +6,16 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 
 from mechgui.app import MainWindow, TABS
 from mechgui.app.interpreter import settle_heap
 from mechgui.app.runner import MAX_SPEED, live_runners
 from mechgui.engine import create
+from stallmeter import StallMeter
 
 pytestmark = pytest.mark.gui
 
@@ -216,49 +216,6 @@ def test_frames_are_coalesced_when_the_gui_falls_behind(window, qtbot):
     panel.pause()
 
 
-class StallMeter:
-    """Gaps between ticks of a 10 ms timer on the GUI thread: the event loop's stalls.
-
-    On Linux the time the GUI and engine threads spent waiting for a CPU (other
-    processes running on a busy machine, read from /proc/.../schedstat) is
-    subtracted: that wait is the machine's doing, not mechgui's.
-    """
-
-    def __init__(self, *other_threads):
-        ids = [threading.get_native_id(), *other_threads]
-        self._stats = [Path(f"/proc/self/task/{tid}/schedstat") for tid in ids if tid]
-        self.gaps, self.raw = [], []
-        self._timer = QTimer()
-        self._timer.timeout.connect(self._tick)
-
-    def _queued(self):
-        """Seconds the GUI thread (or the engine thread, which may hold the interpreter
-        lock the GUI waits for) spent ready to run but without a CPU."""
-        total = 0.0
-        for stat in self._stats:
-            try:
-                total += int(stat.read_text().split()[1]) / 1e9
-            except (OSError, IndexError, ValueError):
-                pass
-        return total
-
-    def _tick(self):
-        now, queued = time.perf_counter(), self._queued()
-        self.raw.append(now - self._last[0])
-        self.gaps.append(now - self._last[0] - (queued - self._last[1]))
-        self._last = (now, queued)
-
-    def measure(self, qtbot, ms):
-        self._last = (time.perf_counter(), self._queued())
-        self._timer.start(10)
-        qtbot.wait(50)  # the timer's first ticks
-        self.gaps.clear()
-        self.raw.clear()
-        qtbot.wait(ms)
-        self._timer.stop()
-        return max(self.gaps)
-
-
 def test_gui_never_stalls_while_the_engine_runs_flat_out(window, qtbot):
     panel = window.show_tab("maxnet")
     long_maxnet(panel)
@@ -276,7 +233,7 @@ def test_gui_never_stalls_while_the_engine_runs_flat_out(window, qtbot):
     # The real figure (a few tens of ms) is benchmarks/gui_responsiveness.py's: this bound
     # only catches a window that freezes, and holds with both cores busy elsewhere.
     assert longest < 0.300, (f"the event loop stalled for {longest * 1000:.0f} ms "
-                             f"(raw gaps up to {max(meter.raw) * 1000:.0f} ms)")
+                             f"(raw gaps up to {meter.longest_raw * 1000:.0f} ms)")
     assert panel.frames_drawn - frames >= 10  # frames keep coming (≥ 5 a second)
 
 
@@ -285,15 +242,17 @@ def test_speed_control_slows_the_engine_down(window, qtbot):
     long_maxnet(panel, nodes=20)
     panel.set_speed(10)
     assert panel.transport.speed_label.text() == "10 step/s"
+    started = time.perf_counter()  # before the engine can take its first step
     panel.play()
-    qtbot.waitUntil(lambda: panel.runner.playing)
-    started = time.perf_counter()
-    qtbot.waitUntil(lambda: time.perf_counter() - started > 0.6)
+    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["step"] >= 3)
     panel.pause()
     qtbot.waitUntil(lambda: not panel.runner.playing)
-    elapsed = time.perf_counter() - started  # however long a busy machine made it
+    elapsed = time.perf_counter() - started  # the engine played within this time
+    steps = []
+    panel.call_engine(lambda sim: sim.snapshot(detail=False)["step"], on_return=steps.append)
+    qtbot.waitUntil(lambda: bool(steps))
     # one step at once, then one every 0.1 s (the clock's, whatever the machine's load)
-    assert 3 <= panel.snapshot["step"] <= 2 + elapsed * 10
+    assert 3 <= steps[0] <= 1 + elapsed * 10, (steps[0], elapsed)
 
 
 def test_lecture_mode_is_live_and_persists(qtbot, tmp_path):
@@ -389,7 +348,7 @@ def test_bad_input_in_any_field_shows_a_message_and_keeps_the_last_good_state(wi
     from PySide6.QtWidgets import QLineEdit
 
     panel = window.show_tab(tab)
-    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=90_000)  # torch, on a busy machine
     form = panel.form
     good = form.params
     tried = 0
@@ -429,7 +388,6 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
     """With the app's collector, a cycle dropped on the engine thread is freed by the GUI
     thread (freeing a Qt object off the GUI thread is not allowed)."""
     import gc
-    import threading
     import weakref
 
     from PySide6.QtCore import QObject

@@ -20,7 +20,8 @@ class SleepParams(ParamSet):
 
 class SleepingEngine(Simulation):
     """Each step sleeps, outside the interpreter lock, like a compiled training step;
-    the snapshot says how many times :meth:`step` was called."""
+    the snapshot says how many times :meth:`step` was called and how long the steps took
+    (a sleep lasts longer on a busy machine)."""
 
     name = "sleeping"
     title = "Sleeping"
@@ -29,16 +30,19 @@ class SleepingEngine(Simulation):
 
     def _reset(self) -> None:
         self.calls = 0
+        self.busy = 0.0
 
     def step(self, n: int = 1) -> int:
         self.calls += 1
         return super().step(n)
 
     def _step(self) -> None:
+        began = time.perf_counter()
         time.sleep(self.params.step_seconds)
+        self.busy += time.perf_counter() - began
 
     def _snapshot(self) -> dict:
-        return {"calls": self.calls}
+        return {"calls": self.calls, "busy": self.busy}
 
 
 class Viewer:
@@ -77,9 +81,11 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot, viewer):
     qtbot.waitUntil(lambda: len(frames) >= 30, timeout=5000)
     first, last = frames[10], frames[29]  # after the first frames measured a step's time
     calls = last["calls"] - first["calls"]
-    steps_per_frame = (last["step"] - first["step"]) / 19
+    busy_per_frame = (last["busy"] - first["busy"]) / 19
     assert calls <= 19 * 1.5, f"{calls} calls for 19 frames"
-    assert steps_per_frame >= 10  # a 25 ms frame holds about 23 steps of 1 ms
+    # the engine stepped through most of each 25 ms frame (about 23 steps of 1 ms on an idle
+    # machine; fewer, each longer, while other processes keep the cores busy)
+    assert busy_per_frame >= 0.4 * 0.025, f"{busy_per_frame * 1000:.1f} ms of steps a frame"
     # never faster than max_fps (a frame may come a quarter of an interval early)
     assert times[29] - times[10] >= 19 * 0.75 / 40
 
