@@ -89,6 +89,10 @@ def build_run_parser() -> argparse.ArgumentParser:
                         help="keep every K-th frame and the last")
     parser.add_argument("--seed", metavar="S", help="random seed (an integer >= 0, or auto)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--workspace", metavar="FILE", help="run the model's setup from this "
+                        "workspace (to its saved step unless --steps says)")
+    parser.add_argument("--save-workspace", metavar="FILE", help="write the setup into this "
+                        "workspace (its other tabs kept) instead of running it")
     return parser
 
 
@@ -100,6 +104,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
                     "'mechgui sweep MODEL --help' for parameter sweeps.",
     )
     parser.add_argument("--version", action="version", version=f"mechgui {__version__}")
+    parser.add_argument("workspace", nargs="?", metavar="WORKSPACE_FILE",
+                        help="open this workspace (a .toml file saved by mechgui)")
     from mechgui.engine import MODELS  # one tab per model, in the same order
 
     parser.add_argument("--tab", metavar="NAME", help="open this tab: " + ", ".join(MODELS))
@@ -122,25 +128,20 @@ def _overrides(items: Sequence[str]) -> dict[str, str]:
 
 
 def prepare_run(args: argparse.Namespace):
-    """Build the simulation a ``run`` command line asks for (raises ParameterError)."""
-    from mechgui import engine
-    from mechgui.engine.params import check_seed
+    """Build the simulation a ``run`` command line asks for (raises ParameterError, or
+    WorkspaceError for a workspace that cannot be used), and the steps to run (None:
+    until done)."""
+    from mechgui.workspace import simulation_for
+    from mechgui.workspace.runs import run_setup
 
-    cls = engine.model_class(args.model)
-    values: dict[str, Any] = {}
-    seed = None if args.seed is None else check_seed(args.seed)
-    if args.preset:
-        preset = engine.load_preset(args.model, args.preset)
-        values.update(preset.params)
-        if seed is None:
-            seed = preset.seed
-    values.update(_overrides(args.overrides))
-    params = cls.Params.from_mapping(values)
+    setup, folder = run_setup(args.model, workspace=args.workspace, preset=args.preset,
+                              overrides=_overrides(args.overrides), seed=args.seed,
+                              steps=args.steps)
     if args.model in ("gan", "autoencoder"):  # small torch networks: one thread is fastest
         from mechgui.engine.gan import use_training_threads
 
         use_training_threads()
-    return cls(params, seed=seed)
+    return simulation_for(setup, folder), setup.steps
 
 
 def _frames(sim, steps: int | None, every: int) -> Iterator[Mapping[str, Any]]:
@@ -265,8 +266,12 @@ class _Table:
 def run_headless(argv: Sequence[str]) -> int:
     """``mechgui run …``: print snapshots as a table or one JSON object, as they come."""
     args = build_run_parser().parse_args(list(argv))
-    sim = prepare_run(args)
-    frames = _frames(sim, args.steps, args.every)
+    if args.save_workspace:
+        return _save_workspace(args)
+    sim, steps = prepare_run(args)
+    if args.steps is None and steps is not None:  # a workspace's step, counted from its start
+        steps = max(0, steps - sim.step_count)
+    frames = _frames(sim, steps, args.every)
     out = sys.stdout
     if args.json:
         _write_json(sim, args.model, frames, out)
@@ -275,6 +280,22 @@ def run_headless(argv: Sequence[str]) -> int:
         _Table(sim, out).write(frames)
         plural = "" if sim.step_count == 1 else "s"
         out.write(f"status: {sim.status} after {sim.step_count} step{plural}\n")
+    return 0
+
+
+def _save_workspace(args: argparse.Namespace) -> int:
+    """``--save-workspace FILE``: the setup written into a workspace, not run."""
+    from mechgui.files import SaveError
+    from mechgui.workspace.runs import run_setup, save_run_setup
+
+    setup, _ = run_setup(args.model, workspace=args.workspace, preset=args.preset,
+                         overrides=_overrides(args.overrides), seed=args.seed, steps=args.steps)
+    try:
+        path = save_run_setup(args.save_workspace, setup)
+    except SaveError as exc:
+        print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"wrote the {args.model} tab's setup to {path}")
     return 0
 
 
@@ -490,6 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``mechgui`` and ``python -m mechgui``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     from mechgui.engine.params import ParameterError
+    from mechgui.workspace.format import WorkspaceError
 
     try:
         if argv and argv[0] == "run":
@@ -497,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] == "sweep":
             return run_sweep(argv[1:])
         return run_gui(argv)
-    except (UsageError, ParameterError) as exc:
+    except (UsageError, ParameterError, WorkspaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:  # e.g. piped into `head`

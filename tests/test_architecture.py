@@ -54,6 +54,31 @@ def test_the_sweep_engine_imports_neither_qt_nor_the_app():
     assert not offenders, offenders
 
 
+def test_workspaces_import_neither_qt_nor_the_app_and_the_engine_never_imports_them():
+    """mechgui.workspace reads and writes workspaces for the CLI and the window alike: no Qt,
+    no pyqtgraph, nothing of the window or the command line (and the engine never imports
+    it); torch only inside the calls that load or save the GAN's networks."""
+    offenders = [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted((PACKAGE / "workspace").rglob("*.py"))
+                 for n in imports_of(p)
+                 if n.split(".")[0] in ("PySide6", "pyqtgraph", "shiboken6")
+                 or n.startswith(("mechgui.app", "mechgui.cli"))]
+    offenders += [f"{p.relative_to(PACKAGE)}: {n}" for p in sorted((PACKAGE / "engine").rglob("*.py"))
+                  for n in imports_of(p) if n.startswith("mechgui.workspace")]
+    assert not offenders, offenders
+
+
+def test_reading_a_workspace_loads_no_engine_libraries(python):
+    """Opening a workspace checks every tab's parameters through their declarations alone:
+    no torch, numba or Qt (the window reads it off its thread, the engines load theirs)."""
+    code = ("import sys\nfrom mechgui.engine.resources import resource_path\n"
+            "from mechgui.workspace import read_workspace, workspace_text\n"
+            "opened = read_workspace(resource_path('workspaces', 'chapter4-lecture.toml'))\n"
+            "assert not opened.refused\nworkspace_text(opened.workspace)\n"
+            "print(','.join(m for m in sys.modules if m.split('.')[0] in "
+            "('torch', 'numba', 'PySide6', 'pyqtgraph')))\n")
+    assert python(code).strip() == ""
+
+
 def test_listing_metrics_and_planning_a_sweep_load_no_engine_libraries(python):
     """Metrics are declared beside the parameters: listing them (a form, --help) and
     planning a sweep load no torch, numba or Qt; the workers load those."""

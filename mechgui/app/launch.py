@@ -49,6 +49,14 @@ def launch(args: argparse.Namespace) -> int:
             load_preset(tab, args.preset)
         except ParameterError as exc:
             return _error(str(exc))
+    opened = None
+    if args.workspace:  # a file that cannot be read at all is refused before any window
+        from mechgui.workspace import WorkspaceError, read_workspace
+
+        try:
+            opened = read_workspace(args.workspace)
+        except WorkspaceError as exc:
+            return _error(str(exc))
     if not _has_display():
         if not scripted:
             return _error("no display found: the window needs a screen (is DISPLAY set?). "
@@ -62,6 +70,8 @@ def launch(args: argparse.Namespace) -> int:
     window = MainWindow(lecture=True if args.lecture else None, restore=not scripted)
     if scripted:
         window.resize(1400, 860)
+    if opened is not None:
+        window.workspaces.apply(opened)
     panel = window.show_tab(args.tab) if args.tab else window.panel()
     if args.preset:
         panel.load_preset(args.preset)
@@ -76,7 +86,7 @@ def launch(args: argparse.Namespace) -> int:
         return 0
 
     outcome = {"code": 1}
-    target = args.steps or 0
+    target = args.steps or window.workspaces.steps_of(panel.model)
     started = time.monotonic()
     state = {"frames": -1, "since": time.monotonic()}
 

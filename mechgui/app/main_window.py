@@ -27,6 +27,7 @@ from .interpreter import InterpreterTuning, settle_heap
 from .panel import SimulationPanel
 from .tabs import TABS, tab_names
 from .theme import LECTURE, NORMAL, Theme, apply_ui_font
+from .workspaces import Workspaces
 
 __all__ = ["MainWindow", "TABS", "tab_names"]
 
@@ -262,6 +263,8 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "Keyboard shortcuts", self._show_shortcuts, "F1")
         self._action(help_menu, "About mechgui", self._about)
+        #: Open and save workspaces, the user's presets, a workspace's scenes.
+        self.workspaces = Workspaces(self, file, view)
 
     # -- slots --------------------------------------------------------------------------
     # Space, → and R act at once, even on a tab whose plots are still being built
@@ -293,6 +296,7 @@ class MainWindow(QMainWindow):
 
     def _panel_built(self, panel: SimulationPanel) -> None:
         panel.stateChanged.connect(self._step_changed)  # with each frame: step and badge
+        self.workspaces.panel_built(panel)  # a workspace's setup waiting for it, if any
 
     @Slot()
     def _step_changed(self, *_: Any) -> None:
@@ -357,6 +361,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", (
             "Space\tplay / pause\n→\tone step\nR\treset\nCtrl+1…5\tswitch tabs\n"
             "Ctrl+L\tlecture mode\nF11\tfull screen\nCtrl+E\texport a plot\n"
+            "Ctrl+O\topen a workspace\nPage Down / Up\tits next / previous scene\n"
             "Ctrl+S\tsave the snapshot as JSON\nCtrl+Q\tquit\n\n"
             "Right-click any plot for its own menu (export PNG/SVG/CSV, zoom)."))
 

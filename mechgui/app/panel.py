@@ -83,6 +83,8 @@ class SimulationPanel(QWidget):
 
     #: The step counter or the badge changed (the window's status bar shows the same).
     stateChanged = Signal()
+    #: The plots are built (see ``staged``).
+    plotsBuilt = Signal()
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = NORMAL, *,
                  staged: bool = False) -> None:
@@ -114,6 +116,8 @@ class SimulationPanel(QWidget):
         params = self.Params.from_mapping(first.params) if first else self.Params()
         self._initial_params = params
         self._initial_seed = first.seed if first else None
+        #: The seed of the run: the last one given (a preset's, a sweep's); None: drawn.
+        self.seed: int | None = self._initial_seed
         self.preset_name = first.name if first else CUSTOM
 
         self.runner = EngineRunner(self._make_simulation, self, max_fps=self.max_fps,
@@ -256,6 +260,7 @@ class SimulationPanel(QWidget):
         self.on_params(self.form.params)
         if self.snapshot is not None:
             self._draw(self.snapshot)
+        self.plotsBuilt.emit()
 
     # -- for subclasses -------------------------------------------------------------
     def init_state(self) -> None:
@@ -287,6 +292,14 @@ class SimulationPanel(QWidget):
     def step_size(self) -> int:
         """Steps taken by one press of Step (→)."""
         return 1
+
+    def view_state(self) -> dict[str, Any]:
+        """The tab's view choices as plain values, which a workspace keeps (names and
+        values as ``mechgui.workspace.views`` declares them); none by default."""
+        return {}
+
+    def load_view_state(self, state: Mapping[str, Any]) -> None:
+        """Take view choices of :meth:`view_state`, already checked (the plots are built)."""
 
     def add_plot(self, layout: pg.GraphicsLayoutWidget | None, title: str = "", *,
                  row: int | None = None, col: int | None = None, rowspan: int = 1,
@@ -367,7 +380,7 @@ class SimulationPanel(QWidget):
 
     def load_preset(self, name: str) -> None:
         """Load a preset by name; an unknown name raises :class:`ParameterError`."""
-        preset = load_preset(self.model, name)
+        preset = self.presets.get(name) or load_preset(self.model, name)  # the user's too
         params = self.Params.from_mapping(preset.params)
         if preset.speed is not None:
             self.set_speed(preset.speed)
@@ -380,6 +393,7 @@ class SimulationPanel(QWidget):
         self._show_preset(preset)
         self.clear_message()
         self.form.set_params(params)
+        self.seed = self.seed if seed is None else seed
         self.ensure_started()
         self.runner.load(params, seed)
         self._params_changed(params)

@@ -1,7 +1,9 @@
 """How well a map fits its data: winners, quantization and topographic error, U-matrix.
 
 All by numpy, for any weights (m × n, one row per unit) and data (N × n);
-D(j) = Σ_i (w_ij − x_i)² is summed exactly as in training.
+D(j) = Σ_i (w_ij − x_i)² is summed exactly as in training: term after term, in the order of
+the components, as the compiled kernels do, so that a map measured before they are loaded
+gives the very bits it gives after (numpy's own sums add in another order).
 """
 
 from __future__ import annotations
@@ -10,8 +12,15 @@ import numpy as np
 
 from .geometry import grid_distance, neighbour_pairs
 
-__all__ = ["data_winners", "best_two_units", "unit_errors", "quantization_error",
+__all__ = ["squared_distances", "data_winners", "best_two_units", "unit_errors", "quantization_error",
            "topographic_error", "u_matrix"]
+
+
+def squared_distances(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(len(x), m) D(j) of every input to every unit, summed in the kernels' order (a running
+    sum: ``cumsum`` adds one term at a time)."""
+    diff = weights[None, :, :] - x[:, None, :]
+    return np.cumsum(diff * diff, axis=2)[:, :, -1]
 
 
 def data_winners(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -21,7 +30,7 @@ def data_winners(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.
     chunk = max(1, 1_000_000 // max(1, weights.size))
     for start in range(0, len(data), chunk):
         x = data[start:start + chunk]
-        d = ((weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
+        d = squared_distances(x, weights)
         j = np.argmin(d, axis=1)
         best[start:start + chunk] = j
         best_d[start:start + chunk] = d[np.arange(len(x)), j]
@@ -37,7 +46,7 @@ def best_two_units(data: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, n
     chunk = max(1, 2_000_000 // max(1, units * data.shape[1]))
     for start in range(0, n_samples, chunk):
         x = data[start:start + chunk]
-        d = ((weights[None, :, :] - x[:, None, :]) ** 2).sum(axis=2)
+        d = squared_distances(x, weights)
         order = np.argsort(d, axis=1, kind="stable")
         best[start:start + chunk] = order[:, 0]
         best_d[start:start + chunk] = d[np.arange(len(x)), order[:, 0]]

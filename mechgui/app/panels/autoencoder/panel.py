@@ -180,6 +180,22 @@ class AutoencoderPanel(SimulationPanel):
         if path:
             self.load_mnist(path)
 
+    def view_state(self) -> dict[str, Any]:
+        c = self.controls
+        a, b = c.digits()
+        return {"prior_samples": c.prior_check.isChecked(),
+                "decoder_map": c.grid_check.isChecked(), "interpolate_from": a,
+                "interpolate_to": b}
+
+    def load_view_state(self, state: Mapping[str, Any]) -> None:
+        c = self.controls
+        for key, check in (("prior_samples", c.prior_check), ("decoder_map", c.grid_check)):
+            check.setChecked(state.get(key, check.isChecked()))
+        for key, combo in (("interpolate_from", c.from_combo), ("interpolate_to", c.to_combo)):
+            combo.blockSignals(True)  # no decoding now: it would pause the run
+            combo.setCurrentIndex(state.get(key, combo.currentIndex()))
+            combo.blockSignals(False)
+
     def _set_layer(self, name: str, on: bool) -> None:
         for view in self.latent.values():
             setattr(view, name, on)

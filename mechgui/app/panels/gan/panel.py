@@ -126,6 +126,16 @@ class GANPanel(SimulationPanel):
             check.blockSignals(False)
         self._redraw()
 
+    def view_state(self) -> dict[str, Any]:
+        return {"layers": {k: c.isChecked() for k, c in self.controls.layer_checks.items()},
+                "updates_per_press": self.controls.updates_spin.value()}
+
+    def load_view_state(self, state: Mapping[str, Any]) -> None:
+        for key, on in state.get("layers", {}).items():
+            self.set_layer_visible(key, on)
+        self.controls.updates_spin.setValue(state.get("updates_per_press",
+                                                      self.controls.updates_spin.value()))
+
     def step_discriminator(self, n: int | None = None) -> None:
         """``n`` updates of D alone (G frozen); by default as many as the controls say."""
         self.slow.stop()

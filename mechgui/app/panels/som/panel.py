@@ -275,6 +275,27 @@ class SOMPanel(SimulationPanel):
         if self.snapshot is not None:
             self._draw(self.snapshot)
 
+    def view_state(self) -> dict[str, Any]:
+        c = self.controls
+        state = {"step": c.granularity.currentData(), "labels": c.labels_check.isChecked(),
+                 "glyphs": c.glyphs_check.isChecked(), "trace": c.trace_check.isChecked()}
+        if self._colouring_chosen:
+            state["colouring"] = c.colouring.currentText()
+        return state
+
+    def load_view_state(self, state: Mapping[str, Any]) -> None:
+        c = self.controls
+        if "step" in state:
+            self.set_granularity(state["step"])
+        for key, check in (("labels", c.labels_check), ("glyphs", c.glyphs_check),
+                           ("trace", c.trace_check)):
+            check.setChecked(state.get(key, check.isChecked()))
+        wanted = state.get("colouring")
+        if wanted is not None and self._geometry is None and c.colouring.findText(wanted) < 0:
+            c.colouring.addItem(wanted)  # kept, if the data have it, when the map is laid out
+        if wanted is not None and c.colouring.findText(wanted) >= 0:
+            self.set_colouring(wanted)
+
     def unit_label_texts(self) -> list[str]:
         """The label shown in each cell (one string per unit; commas between inputs)."""
         return self.map.label_texts()
