@@ -35,6 +35,26 @@ def window(qtbot, tmp_path):
     main.close()
 
 
+#: How long a wait for something the window must do gives up, unless a test says: the
+#: deadline of a test, not a bound on how fast it happens (that is for benchmarks/).  A
+#: machine whose cores are kept busy by other work can take many times the idle time.
+DEADLINE_MS = 60_000
+
+
+@pytest.fixture
+def qtbot(qtbot):
+    """pytest-qt's ``qtbot``, whose waits give up after :data:`DEADLINE_MS` instead of 5 s."""
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitExposed", "waitActive",
+                 "waitCallback"):
+        wait = getattr(qtbot, name)
+
+        def patient(*args, _wait=wait, timeout=DEADLINE_MS, **kwargs):
+            return _wait(*args, timeout=timeout, **kwargs)
+
+        setattr(qtbot, name, patient)
+    return qtbot
+
+
 @pytest.fixture
 def python():
     """Runs code in a fresh interpreter (what a module imports is seen there alone);

@@ -23,7 +23,7 @@ def panel(qtbot, window):
     assert panel.runner.errors == []
 
 
-def _wait(qtbot, panel, test, timeout=3000):
+def _wait(qtbot, panel, test, timeout=30_000):
     qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
 
 

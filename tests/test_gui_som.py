@@ -35,7 +35,7 @@ def panel(qtbot, window):
     assert panel.runner.errors == []
 
 
-def _wait(qtbot, panel, test, timeout=5000):
+def _wait(qtbot, panel, test, timeout=30_000):
     qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
 
 
@@ -571,3 +571,17 @@ def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtb
     _wait(qtbot, panel, lambda s: s["step"] == 1)
     qtbot.waitUntil(lambda: not panel.space.colouring)
     assert panel.space.data_item.opts["brush"].color().alpha() < 190
+
+
+def test_index_ticks_are_round_and_never_crowded():
+    """The letters' 63 components were labelled 1, 7, 13, … 61: the labels ran into each
+    other ("13192531…").  Indices are labelled 1, then multiples of a round step."""
+    from mechgui.app.panels.som.matrix import index_ticks
+
+    assert [k for k, _ in index_ticks(63, 6)] == [1, 20, 40, 60]
+    assert [k for k, _ in index_ticks(25, 10)] == [1, 5, 10, 15, 20, 25]
+    assert [k for k, _ in index_ticks(5, 6)] == [1, 2, 3, 4, 5]
+    for count in range(1, 1000):
+        ticks = [k for k, _ in index_ticks(count, 6)]
+        assert ticks[0] == 1 and len(ticks) <= 7 and all(1 <= k <= count for k in ticks)
+        assert ticks == sorted(set(ticks))

@@ -3,8 +3,6 @@ of another dimension than 2; small matrices carry their values as numbers."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -12,13 +10,30 @@ from PySide6.QtCore import QRectF
 from ...panel import SimulationPanel
 from ...theme import Theme
 
-__all__ = ["MatrixView", "LUT"]
+__all__ = ["LUT", "MatrixView"]
 
 #: Matrices of at most this many weights show each value as a number.
 MAX_NUMBERED_WEIGHTS = 64
 #: The colour map of the matrix and of the map's cells.
 LUT = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=False).astype(np.ubyte)
 
+
+
+def index_ticks(count: int, most: int) -> list[tuple[int, str]]:
+    """Ticks for indices 1…count: 1, then multiples of a round step (1, 2, 5, 10, 20, …),
+    at most ``most`` of them, so that the labels never run into each other."""
+    step = 1
+    while count / step > most:
+        step = _next_round(step)
+    found = [1] + [k for k in range(step, count + 1, step) if k - 1 > step / 2]
+    return [(k, str(k)) for k in found]
+
+
+def _next_round(step: int) -> int:
+    """The round step after ``step``: 1, 2, 5, 10, 20, 50, …"""
+    digits = 10 ** (len(str(step)) - 1)
+    lead = step // digits
+    return {1: 2, 2: 5, 5: 10}[lead] * digits
 
 class MatrixView:
     """The weight matrix's plot and items, built once; :meth:`draw` shows one matrix."""
@@ -50,10 +65,8 @@ class MatrixView:
             self.image_item.setImage(np.zeros((units, dim), dtype=np.float32),
                                      autoLevels=False, levels=(0, 1))
         self.image_item.setRect(QRectF(0.5, 0.5, dim, units))
-        for name, count in (("bottom", dim), ("left", units)):
-            every = max(1, math.ceil(count / 12))
-            ticks = [(k, str(k)) for k in range(1, count + 1) if (k - 1) % every == 0]
-            self.plot.getAxis(name).setTicks([ticks, []])
+        for name, count, most in (("bottom", dim, 6), ("left", units, 10)):
+            self.plot.getAxis(name).setTicks([index_ticks(count, most), []])
         self.plot.getViewBox().setRange(xRange=(0.5, dim + 0.5), yRange=(0.5, units + 0.5),
                                         padding=0.02)
         self.restyle(self._theme)
