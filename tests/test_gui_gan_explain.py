@@ -140,7 +140,7 @@ def test_tab_walks_the_parts_in_lecture_mode_and_a_screenshot_shows_the_selectio
     _ready(qtbot, panel, steps=3)
     overview, strip = panel.explainer.overview, panel.explainer.strip
     theme = LECTURE if lecture else NORMAL
-    assert strip.formula_label.font().pointSize() == (theme.ui_font_size or theme.font_size)
+    assert strip.formula_label.font().pointSize() == theme.legend_size + 1  # as the keys
     # a click beside the parts gives the overview the keyboard, selecting nothing
     _click(qtbot, overview, QPoint(2, overview.height() - 2))
     assert overview.hasFocus() and overview.selected is None

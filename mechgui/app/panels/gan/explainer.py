@@ -27,10 +27,12 @@ from .formulas import curve_hover, loss_lines, node_lines, plane_hover, probe_li
 from .overview import ModelOverview
 from .readout import ExplainStrip, HoverReadout
 
-__all__ = ["GANExplainer", "POINT_DIGITS"]
+__all__ = ["GANExplainer", "POINT_DIGITS", "OVERVIEW_SHARE"]
 
 #: Decimals a clicked point keeps (as the formula shows it).
 POINT_DIGITS = 2
+#: The most of the pages' width the overview takes.
+OVERVIEW_SHARE = 0.28
 _PLANE = 0  # the 2-D page's index in the panel's stack (PAGE_2D)
 
 
@@ -63,13 +65,7 @@ class GANExplainer(QObject):
 
     def beside(self, pages: QWidget) -> QWidget:
         """``pages`` with the overview to their right (shown on the 2-D page only)."""
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        row.addWidget(pages, 1)
-        row.addWidget(self.overview)
-        return holder
+        return _Beside(pages, self.overview)
 
     # -- the panel's hooks -----------------------------------------------------------------
     def draw(self, snap: Mapping[str, Any], page: int) -> None:
@@ -168,6 +164,25 @@ class GANExplainer(QObject):
                 return ""
             return plane_hover(snap, x, y)
         return curve_hover(snap, where, x)
+
+
+class _Beside(QWidget):
+    """The pages and the overview side by side; the overview takes at most
+    :data:`OVERVIEW_SHARE` of the width (the plane keeps its proportions on a small screen
+    in lecture mode)."""
+
+    def __init__(self, pages: QWidget, overview: ModelOverview) -> None:
+        super().__init__()
+        self._overview = overview
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(pages, 1)
+        row.addWidget(overview)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._overview.set_room(int(self.width() * OVERVIEW_SHARE))
 
 
 # -- run on the engine thread -----------------------------------------------------------------

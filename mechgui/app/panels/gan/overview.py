@@ -86,6 +86,8 @@ class ModelOverview(QWidget):
         #: Whether each layer is shown in the plane.
         self.layers_shown = {layer: True for layer in NODE_LAYERS.values()}
         self._theme = NORMAL
+        self._room: int | None = None  # the most width it may take (None: as it likes)
+        self._points = 10.0            # its font's size, fitted to the room
         self._rects: dict[str, QRectF] = {}
         self._fit()
 
@@ -142,31 +144,47 @@ class ModelOverview(QWidget):
         self._fit()
         self.update()
 
+    def set_room(self, width: int) -> None:
+        """Take at most ``width`` pixels across (the font shrinks to fit, down to 7 points)."""
+        if width != self._room:
+            self._room = width
+            self._fit()
+            self.update()
+
     def _font(self, scale: float = 1.0, bold: bool = False) -> QFont:
         font = QFont(self.font())
-        font.setPointSizeF(max(6.0, (self._theme.legend_size + 1) * scale))
+        font.setPointSizeF(max(6.0, self._points * scale))
         font.setBold(bold)
         return font
 
     def _fit(self) -> None:
-        """Size the parts for the theme's font; fix the widget's width, and the least height
-        it needs (rows closer together than it would like)."""
+        """Size the parts for the theme's font (the keys' size, a point more at a desk),
+        smaller where the room given is too narrow; fix the widget's width, and the least
+        height it needs (rows closer together than it would like)."""
+        self._points = self._theme.legend_size + (0.0 if self._theme.name == "lecture" else 1.0)
+        self._measure()
+        while self._room is not None and self._width > self._room and self._points > 7.0:
+            self._points -= 0.5
+            self._measure()
+        self.setFixedWidth(self._width)
+        self.setMinimumHeight(self._height(0.35))
+        self.updateGeometry()
+        self._place()
+
+    def _measure(self) -> None:
+        """The parts' size, the gaps and the width for the font's size now."""
         metrics = QFontMetricsF(self._font(bold=True))
         pad = metrics.height() * 0.3
-        mark = metrics.height() * 0.45  # a layer's mark before the text
+        mark = metrics.height() * 0.4  # a layer's mark before the text
         width = max(metrics.horizontalAdvance(t.replace("_", "")) for t in _LABELS.values())
-        self._node = QSize(round(width + 2 * pad + mark + pad), round(metrics.height() + 2 * pad))
-        self._col_gap = round(self._node.height() * 0.8)
-        self._loop = round(self._node.height() * 0.55)  # room left of the drawing for G's loop
+        self._node = QSize(round(width + 2.4 * pad + mark), round(metrics.height() + 2 * pad))
+        self._col_gap = round(self._node.height() * 0.6)
+        self._loop = round(self._node.height() * 0.45)  # room left of the drawing for G's loop
         header = QFontMetricsF(self._font(0.85, bold=True))
         self._top = round(header.height() * 1.5)
         w = self._loop + 3 * self._node.width() + 2 * self._col_gap + 6
         header_width = header.horizontalAdvance(STATE_WORDS["G"]) + 8
         self._width = max(w, round(header_width))
-        self.setFixedWidth(self._width)
-        self.setMinimumHeight(self._height(0.35))
-        self.updateGeometry()
-        self._place()
 
     def _height(self, gap: float) -> int:
         """The drawing's height with rows ``gap`` node heights apart."""
@@ -256,8 +274,8 @@ class ModelOverview(QWidget):
                                     radius + grow)
         text_rect = QRectF(rect)
         if layer is not None:
-            mark = rect.height() * 0.32
-            centre = QPointF(rect.left() + rect.height() * 0.42, rect.center().y())
+            mark = rect.height() * 0.3
+            centre = QPointF(rect.left() + rect.height() * 0.36, rect.center().y())
             painter.setPen(QPen(QColor(_LAYER_INK[layer]), 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush if hidden else QBrush(QColor(_LAYER_INK[layer])))
             painter.drawEllipse(centre, mark / 2, mark / 2)

@@ -122,7 +122,7 @@ class ExplainStrip(QWidget):
         self._ink = ""
         for label in (self.formula_label, self.hover_label):
             font = label.font()
-            font.setPointSize(theme.ui_font_size or theme.font_size)
+            font.setPointSize(theme.legend_size + 1)  # as the plots' keys, a point more
             label.setFont(font)
         self.formula_label.setStyleSheet(
             f"QLabel {{ color: {theme.foreground}; background: #F3F5F8; "
