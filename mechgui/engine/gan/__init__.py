@@ -11,6 +11,7 @@ without waiting for torch.
 ``compiled``   the passes' arithmetic, written for TorchScript
 ``sampling``   noise and real samples, drawn in pools
 ``frames``     what a snapshot shows: cheap views and costly detail
+``explain``    the last losses in their parts and D at a chosen point (``probe``)
 ``modelfile``  save and load
 ``targets``    the target distributions; ``metrics`` the measures of fit (numpy)
 """

@@ -174,8 +174,9 @@ def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns
 
     D runs once on the concatenated batch.  With t = 1 on real rows and 0 on fake ones,
     L_D = (1/n) Σ softplus(∓ logit) and ∂L_D/∂logit = (σ(logit) − t)/n, or for least
-    squares L_D = (1/2n) Σ (D − t)² and ∂L_D/∂D = (D − t)/n.  ``last[0]`` gets L_D and
-    ``last[1:3]`` D's accuracy on the real rows and the share of fakes it called real.
+    squares L_D = (1/2n) Σ (D − t)² and ∂L_D/∂D = (D − t)/n.  ``last[0]`` gets L_D,
+    ``last[1:3]`` D's accuracy on the real rows and the share of fakes it called real, and
+    ``last[4:6]`` L_D's two parts, the real rows' and the fake rows' (L_D is their sum).
     Without ``opt_d`` the gradients are left in D's ``.grad`` for the caller's optimiser.
     (Minimax, non-saturating and least-squares losses; WGAN-GP needs autograd.)
     """
@@ -187,14 +188,15 @@ def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns
     acts: List[Tensor] = []
     out = _forward(disc, joined(torch.cat([real, fake]), c2), activation, acts)
     logit = loss_kind != 2
+    # each row's term of L_D; the two halves' means are L_D's parts (real, fake)
     if logit:
-        loss = torch.nn.functional.softplus(out * cols.sign).sum().div_(n)
+        parts = torch.mm(cols.halves_over_n, torch.nn.functional.softplus(out * cols.sign))
         d_out = torch.add(cols.minus_target_over_n, torch.sigmoid(out), alpha=1.0 / n)
     else:
         diff = out - cols.target
-        flat = diff.view(-1)
-        loss = torch.dot(flat, flat).mul_(0.5 / n)
+        parts = torch.mm(cols.halves_over_n, diff * diff).mul_(0.5)
         d_out = diff.div_(n)
+    loss = parts.sum()
     _backward(disc, d_out, acts, activation, True, False)
     if not _finite(disc, loss):
         return False
@@ -204,6 +206,7 @@ def d_update(gen: Net, disc: Net, opt_d: Optional[Optimiser], cols: BatchColumns
     if opt_d is not None:
         _optimiser_step(opt_d)
     last[0:1].copy_(disc.loss_slot)
+    last[4:6].copy_(parts.view(-1))
     return True
 
 

@@ -12,7 +12,7 @@ import torch
 
 from ..base import Frozen
 from ..history import History
-from . import passes
+from . import explain, passes
 from .metrics import (gaussian_kde_1d, histogram, js_divergence, js_from_histograms,
                       mode_coverage, optimal_discriminator, wasserstein_1d)
 from .params import D_OUTPUTS, GANParams
@@ -116,7 +116,8 @@ class FrameViews:
         ``loss_g`` (of the last updates, nan before the first); the ``phase`` of the
         iteration; ``last_update``, which networks the last call that trained updated
         ("none", "D", "G" or "D and G"); the counters ``d_updates``, ``g_updates``;
-        divergence."""
+        divergence; ``loss_terms`` (the last losses in their parts) and ``probe`` (D at
+        the point :attr:`probe_point`, or None), see :mod:`.explain`."""
         with torch.no_grad():  # the training pass's own forward/backward, in one call
             fake_net, samples_t, gradients_t = passes.frame_views(
                 self._fast_g, self._fast_d, self._z_vis, self._c_vis, self._loss_code,
@@ -139,6 +140,7 @@ class FrameViews:
             "diverged_step": self.diverged_step,
             "message": self.message,
             "device": self.device.type,
+            **explain.frame_keys(self),
         }
 
     # -- detailed snapshots ------------------------------------------------------

@@ -26,7 +26,7 @@ from torch import nn
 from ..base import Simulation
 from ..history import History
 from ..params import ParamSet
-from . import passes
+from . import explain, passes
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, FrameViews
 from .networks import build_networks, make_optimisers, pick_device
 from .params import GANParams
@@ -42,6 +42,11 @@ PHASE_START, PHASE_D_DONE, PHASE_G_DONE = "start", "D pass done", "G pass done"
 #: Values of :attr:`GAN.last_update`: which networks the last call that trained updated.
 LAST_UPDATES = ("none", "D", "G", "D and G")
 
+#: The slots of :attr:`GAN._last`, the last finite updates' numbers: D's loss, D's accuracy
+#: on real rows, the share of fakes D called real, G's loss, and D's loss in parts (the real
+#: rows', the generated rows', and WGAN-GP's gradient penalty; see :mod:`.explain`).
+LAST_SLOTS = ("loss_d", "accuracy_real", "fakes_called_real", "loss_g", "d_real_part",
+              "d_generated_part", "d_penalty_part")
 HISTORY_CAPACITY = 1024  # history rows kept; older rows are averaged pairwise
 HISTORY_FLUSH = 512      # per-step rows buffered (as a tensor) before they join the history
 CHECKPOINT_EVERY = 256
@@ -65,6 +70,9 @@ class GAN(FrameViews, Sampling, Simulation):
 
     name = "gan"
     title = "GAN"
+    #: The point of the plane where each snapshot evaluates D (``probe``; see
+    #: :func:`.explain.set_probe`); kept through resets.
+    probe_point: tuple[float, ...] | None = None
     Params = GANParams
     run_limit = 2000
 
@@ -99,11 +107,13 @@ class GAN(FrameViews, Sampling, Simulation):
         #: Which networks the last call that trained (an iteration, a pass, Step D or
         #: Step G) updated: one of :data:`LAST_UPDATES` ("none" until one has).
         self.last_update = "none"
-        # [loss_d, accuracy_real, share of fakes called real, loss_g] of the last finite updates,
-        # kept as a tensor (no per-step conversion); per-step rows wait in _rows until a frame.
-        self._last = torch.full((4,), math.nan, device=self.device)
+        # LAST_SLOTS of the last finite updates, kept as a tensor (no per-step conversion);
+        # per-step rows wait in _rows until a frame.
+        self._last = torch.full((len(LAST_SLOTS),), math.nan, device=self.device)
         self._batch_columns: passes.BatchColumns | None = None
-        self._rows = torch.empty(HISTORY_FLUSH, 4, device=self.device)
+        self._rows = torch.empty(HISTORY_FLUSH, len(LAST_SLOTS), device=self.device)
+        #: The settings each network's last update ran under (its loss's formula).
+        self.trained_with = {"D": explain.loss_settings(p), "G": explain.loss_settings(p)}
         self._row_steps: list[int] = []
         self.diverged_step: int | None = None
         self.message = ""
@@ -132,19 +142,29 @@ class GAN(FrameViews, Sampling, Simulation):
     def _d_loss(self, out_real: torch.Tensor, out_fake: torch.Tensor,
                 real: torch.Tensor, fake: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
         """D's loss with autograd (WGAN-GP's updates; the tests' reference for the others)."""
+        real_part, fake_part, penalty = self._d_loss_parts(out_real, out_fake, real, fake, c)
+        loss = real_part + fake_part
+        return loss if penalty is None else loss + penalty
+
+    def _d_loss_parts(self, out_real: torch.Tensor, out_fake: torch.Tensor, real: torch.Tensor,
+                      fake: torch.Tensor, c: torch.Tensor | None
+                      ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """D's loss in parts: the real samples', the generated ones' and WGAN-GP's penalty
+        (None under the other losses)."""
         loss = self.params.loss
         if loss in ("minimax", "non-saturating"):
             # −[log D(x) + log(1 − D(G(z)))] with D = sigmoid(logit)
-            return nn.functional.softplus(-out_real).mean() + nn.functional.softplus(out_fake).mean()
+            return (nn.functional.softplus(-out_real).mean(),
+                    nn.functional.softplus(out_fake).mean(), None)
         if loss == "least-squares":
-            return 0.5 * ((out_real - 1.0) ** 2).mean() + 0.5 * (out_fake ** 2).mean()
+            return 0.5 * ((out_real - 1.0) ** 2).mean(), 0.5 * (out_fake ** 2).mean(), None
         # wgan-gp
         alpha = torch.rand(real.shape[0], 1, generator=self.gen, device=self.device)
         mixed = (alpha * real + (1.0 - alpha) * fake).requires_grad_(True)
         critic = self.D(self._d_in(mixed, c))
         grad, = torch.autograd.grad(critic.sum(), mixed, create_graph=True)
         penalty = ((grad.norm(dim=1) - 1.0) ** 2).mean()
-        return out_fake.mean() - out_real.mean() + self.params.gp_weight * penalty
+        return -out_real.mean(), out_fake.mean(), self.params.gp_weight * penalty
 
     def _threshold(self, out_real: torch.Tensor, out_fake: torch.Tensor) -> torch.Tensor:
         """Where D says "real": logit 0, score ½, or midway between the critic's means."""
@@ -188,7 +208,8 @@ class GAN(FrameViews, Sampling, Simulation):
         x = self._d_in(torch.cat([real, fake]), None if c is None else torch.cat([c, c]))
         with torch.enable_grad():
             out = self.D(x)
-            loss = self._d_loss(out[:n], out[n:], real, fake, c)
+            parts = self._d_loss_parts(out[:n], out[n:], real, fake, c)
+            loss = parts[0] + parts[1] + parts[2]
             grads = torch.autograd.grad(loss, fd.params)
         torch._foreach_copy_(fd.grads, grads)
         out = out.detach()
@@ -198,6 +219,7 @@ class GAN(FrameViews, Sampling, Simulation):
                                self._last)
         passes.optimizer_step(self.opt_d)
         self._last[0:1].copy_(fd.loss_slot)
+        self._last[4:7].copy_(torch.stack([part.detach() for part in parts]))
         return True
 
     def _g_update(self) -> bool:
@@ -248,7 +270,7 @@ class GAN(FrameViews, Sampling, Simulation):
         count = len(self._row_steps)
         if not count:
             return
-        for step, (ld, ar, fr, lg) in zip(self._row_steps, self._rows[:count].tolist()):
+        for step, (ld, ar, fr, lg) in zip(self._row_steps, self._rows[:count, :4].tolist()):
             self._history.add(step, (ld, lg, ar, 1.0 - fr))
         self._row_steps = []
 
@@ -285,6 +307,9 @@ class GAN(FrameViews, Sampling, Simulation):
         d, g = self.d_updates > d_before, self.g_updates > g_before
         if d or g:
             self.last_update = "D and G" if d and g else ("D" if d else "G")
+        for network, updated in (("D", d), ("G", g)):
+            if updated:
+                self.trained_with[network] = explain.loss_settings(self.params)
 
     def _step_by_passes(self, n: int) -> int:
         taken = 0

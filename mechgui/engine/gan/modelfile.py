@@ -30,7 +30,7 @@ import torch
 from ..base import to_jsonable
 from ..datasets import UnreadableFile, describe_size, open_user_file
 from ..params import ParameterError, check_seed
-from .model import LAST_UPDATES, PHASE_D_DONE, PHASE_G_DONE, PHASE_START
+from .model import LAST_SLOTS, LAST_UPDATES, PHASE_D_DONE, PHASE_G_DONE, PHASE_START
 from .params import GANParams
 from .sampling import POOL_ROWS
 
@@ -83,7 +83,7 @@ def save(gan: GAN, path: str | PathLike) -> Path:
         "optimizer_g": gan.opt_g.state_dict(),
         "training": {
             "phase": gan.phase, "d_updates": gan.d_updates, "g_updates": gan.g_updates,
-            "last_update": gan.last_update, "last": gan._last.detach().cpu().clone(),
+            "last_update": gan.last_update, "last": gan._last[:4].detach().cpu().clone(),
             "real": _rest(real, gan._real_at), "conditions": _rest(conditions, gan._real_at),
             "noise": _rest(gan._noise_pool, gan._noise_at),
             "random": {"device": gan.device.type, "state": gan.gen.get_state()},
@@ -91,6 +91,11 @@ def save(gan: GAN, path: str | PathLike) -> Path:
     }
     torch.save(record, path)
     return Path(path)
+
+
+def _with_parts(last: torch.Tensor) -> torch.Tensor:
+    """A file's four last numbers (see ``LAST_SLOTS``), D's loss in parts unknown (nan)."""
+    return torch.cat([last, torch.full((len(LAST_SLOTS) - len(last),), float("nan"))])
 
 
 def _rest(pool: torch.Tensor | None, at: int) -> torch.Tensor | None:
@@ -109,6 +114,7 @@ def load_record(gan: GAN, record: Any, *, where: str = "the model",
                 use_file_params: bool = True) -> GANParams:
     """:func:`load` of a record already read (``where`` names it in messages)."""
     fresh = _build(type(gan), record, where, None if use_file_params else gan.params)
+    fresh.probe_point = gan.probe_point  # the user's choice, not the model's
     gan.__dict__ = fresh.__dict__  # the whole state at once
     return gan.params
 
@@ -381,7 +387,8 @@ class _Checker:
         return {"phase": t["phase"], "last_update": t["last_update"],
                 "d_updates": self.count(t["d_updates"], "training.d_updates", MAX_UPDATES),
                 "g_updates": self.count(t["g_updates"], "training.g_updates", MAX_UPDATES),
-                "_last": self.tensor(t["last"], "training.last", (4,), nan=True).to(device),
+                "_last": _with_parts(self.tensor(t["last"], "training.last", (4,), nan=True)
+                                     ).to(device),
                 "_real_pool": None if real is None else
                 (real.to(device), None if conditions is None else conditions.to(device)),
                 "_noise_pool": None if noise is None else noise.to(device),

@@ -5,9 +5,12 @@ as it trains, in 1-D, in 2-D and as the GAN seminar's conditional GAN.
 :mod:`.plane` the 2-D plane, :mod:`.line` the 1-D densities, :mod:`.cgan` the conditional
 GAN; :mod:`.curves` the losses, accuracy and metrics under them; :mod:`.banner` the strip
 above (Step D / Step G, the readout, what the last update trained); :mod:`.slowmotion` the
-two passes one at a time; :mod:`.controls` the side bar's widgets.  :mod:`.geometry`
-computes without Qt, :mod:`.items` holds the pyqtgraph pieces the pages share.  Nothing
-here imports torch: the engine brings it on its own thread.
+two passes one at a time; :mod:`.controls` the side bar's widgets; :mod:`.explainer` what the
+tab says about what it shows: :mod:`.overview` (the model's graph beside the plane),
+:mod:`.readout` (the formula strip and status line under the plots) and :mod:`.formulas`
+(their text).  :mod:`.geometry` and :mod:`.formulas` compute without Qt, :mod:`.items`
+holds the pyqtgraph pieces the pages share.  Nothing here imports torch: the engine brings
+it on its own thread.
 """
 
 from .geometry import arrow_segments, heat_lut, manifold_lines

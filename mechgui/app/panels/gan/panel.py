@@ -25,6 +25,7 @@ from .banner import TopBar
 from .cgan import CGANView
 from .controls import GANControls
 from .curves import CurvesView
+from .explainer import GANExplainer
 from .line import LineView
 from .plane import PlaneView
 from .slowmotion import SlowMotion
@@ -86,15 +87,18 @@ class GANPanel(SimulationPanel):
         for view in (self.plane, self.line, self.cgan):  # in the order of PAGE_*
             self.stack.addWidget(view.graphics)
         self.curves = CurvesView(self)
+        # the model overview beside the pages; the formula and status line under the plots
+        self.explainer = GANExplainer(self)
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
         # the lecturer may give the page or the curves more room (on a projector's few rows)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
-        self.split.addWidget(self.stack)
+        self.split.addWidget(self.explainer.beside(self.stack))
         self.split.addWidget(self.curves.graphics)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         col.addWidget(self.split, 1)
+        col.addWidget(self.explainer.strip)
         self.drawn_2d = DrawnPoints(self.plane.box, spray=6, spread=0.025, parent=self)
         self.drawn_1d = DrawnPoints(self.line.box, spray=6, spread=0.025, parent=self)
         for drawn in (self.drawn_2d, self.drawn_1d):
@@ -115,6 +119,7 @@ class GANPanel(SimulationPanel):
     def set_layer_visible(self, key: str, on: bool) -> None:
         """Show or hide one layer of the 2-D page (the cGAN page's points follow)."""
         self.plane.set_layer_visible(key, on)
+        self.explainer.layer_shown(key, on)
         if key == "real":
             self.cgan.posterior_item.setVisible(on)
         elif key == "generated":
@@ -377,6 +382,7 @@ class GANPanel(SimulationPanel):
             self.curves.draw(snap)
             self.top.show_readout(snap)
             self.top.show_state(snap, pretrained=bool(self.form.params.pretrain_d))
+        self.explainer.draw(snap, page)
 
     def _redraw(self) -> None:
         """Draw the snapshot shown again, costly parts included."""
@@ -385,7 +391,7 @@ class GANPanel(SimulationPanel):
             self._draw(self.snapshot)
 
     def restyle(self, theme: Theme) -> None:
-        for view in (self.plane, self.line, self.cgan, self.curves, self.top):
+        for view in (self.plane, self.line, self.cgan, self.curves, self.top, self.explainer):
             view.restyle(theme)
         self._stale = True
 
