@@ -92,7 +92,7 @@ def test_an_engine_outside_the_lock_steps_in_one_call_per_frame(qtbot, viewer):
 
 def test_frames_are_exact_when_played_a_step_at_a_time(qtbot, viewer):
     """A frame several steps after the last one may reuse a model's costly views
-    (``snapshot(detail=False)``); played slowly, a frame per step, every frame is detailed."""
+    (``snapshot(detail=False)``); played slowly, a frame per step, each such frame is detailed."""
     runner, frames = viewer.runner, viewer.frames
     runner.set_speed(20)
     runner.play()
@@ -100,7 +100,10 @@ def test_frames_are_exact_when_played_a_step_at_a_time(qtbot, viewer):
     slow = list(frames)
     runner.set_speed(MAX_SPEED)
     qtbot.waitUntil(lambda: len(frames) >= len(slow) + 10, timeout=5000)
-    assert all(snap["detail"] for snap in slow)
+    # a frame one step after the last is detailed (on a busy machine a frame may come late
+    # and show two steps; it need not be)
+    single = [b for a, b in zip(slow, slow[1:]) if b["step"] - a["step"] == 1]
+    assert len(single) >= 3 and all(snap["detail"] for snap in single)
     fast = frames[len(slow) + 2:]
     assert fast and not all(snap["detail"] for snap in fast)
     assert sum(snap["detail"] for snap in fast) <= len(fast) / 2
