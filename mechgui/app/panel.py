@@ -410,6 +410,11 @@ class SimulationPanel(QWidget):
         return self.runner.call(function, *args, on_return=on_return, on_error=on_error,
                                 **kwargs)
 
+    def redraw(self) -> None:
+        """Draw the last snapshot again (a view that changed what it shows of it)."""
+        if self.snapshot is not None:
+            self._draw(self.snapshot)
+
     def plots(self) -> list[pg.PlotItem]:
         """The panel's plots, in the order they were added."""
         return [plot for plot, _ in self._plots]

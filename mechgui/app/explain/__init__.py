@@ -10,7 +10,7 @@ of a snapshot.
 from .explainer import Explainer, FormulaFunction, Pick, Readout
 from .strip import ExplainStrip
 from .teach import Stages, TeachPlayer
-from .widgets import SelectionRing, nearest_within, teach_box
+from .widgets import SelectionRing, nearest_within, stacked, teach_box
 
 __all__ = ["ExplainStrip", "Explainer", "FormulaFunction", "Pick", "Readout", "SelectionRing",
-           "Stages", "TeachPlayer", "nearest_within", "teach_box"]
+           "Stages", "TeachPlayer", "nearest_within", "stacked", "teach_box"]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..theme import Theme
 
-__all__ = ["TEACH_KEY", "SelectionRing", "nearest_within", "teach_box"]
+__all__ = ["TEACH_KEY", "SelectionRing", "nearest_within", "stacked", "teach_box"]
 
 #: The key of the Teach step button (on the tab shown).
 TEACH_KEY = "T"
@@ -30,6 +30,16 @@ def teach_box(what: str, tip: str) -> tuple[QGroupBox, QPushButton]:
     hint.setWordWrap(True)
     col.addWidget(hint)
     return box, button
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """The side bar's boxes one under the other, as one widget."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        column.addWidget(widget)
+    return holder
 
 
 class SelectionRing:

@@ -53,10 +53,10 @@ def _neighbourhood(snap: Mapping[str, Any], j: int, rate: float) -> tuple[str, s
         where = (f"fuzzy memberships (m = {short(snap['fuzzifier'])}): rate r = "
                  f"Σₖ uₖᵐ·α·h(d(k, {j + 1})) = {num(rate, 4)}")
         return where, "r", num(rate, 4)
+    if j == winner:
+        return "the winner learns with the full rate", "α", short(alpha)
     if snap["topology"] == "none":
-        where = "the winner learns" if j == winner else \
-            f"no topology: only the winner J = {winner + 1} learns"
-        return where, "α", short(alpha)
+        return f"no topology: only the winner J = {winner + 1} learns", "α", short(alpha)
     d = float(np.asarray(snap["grid_distances"])[j])
     dist = f"J = {winner + 1}, d(J, {j + 1}) = {d:g}"
     if snap.get("neighborhood") == "gaussian":
@@ -90,14 +90,14 @@ def unit_formula(snap: Mapping[str, Any], j: int) -> Formula:
 
 def unit_readout(snap: Mapping[str, Any], j: int,
                  names: Sequence[str] | None = None) -> str:
-    """Unit ``j``: its weight vector, the inputs it wins (hits and their names, from the
-    last detailed snapshot), its U-matrix value and its D(j) to the last input."""
+    """Unit ``j``: its weight vector, the inputs it wins (its hits and their names, from
+    the last detailed snapshot), its U-matrix value and its D(j) to the last input."""
     weights = np.asarray(snap["weights"], dtype=float)
     parts = [f"{unit_place(snap, j)}: w{sub(j + 1)} = {vector(weights[j])}"]
     winners = snap.get("data_winners")
     if winners is not None:
         won = np.flatnonzero(np.asarray(winners) == j)
-        text = f"hits {won.size}"
+        text = f"wins {won.size or 'no'} input{'s' if won.size != 1 else ''}"
         labels = names if names is not None else snap.get("labels")
         if won.size and labels is not None:
             listed = [str(labels[i]) for i in won[:MOST_NAMES]]
