@@ -1,5 +1,6 @@
-"""A tab's explanations: which element is selected, the formula shown for it, and the
-read-out of the value under the mouse on any of the tab's plots.
+"""A tab's explanations: which element is selected, the formula shown for it (in the
+strip under the plots), and the read-out of the value under the mouse on any of the
+tab's plots (in the window's status line, which covers no data and takes no room).
 
 A panel makes one :class:`Explainer` in its ``build_view`` and says, per plot, how a
 position becomes a read-out and (optionally) which element a click there selects; the
@@ -24,7 +25,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QStatusBar, QWidget
 
 from ..theme import Theme
 from .strip import ExplainStrip
@@ -70,7 +71,10 @@ class Explainer(QObject):
         self.panel = panel
         self.formula = formula
         self.count = count
-        self.strip = ExplainStrip(hint)
+        #: What to do, shown in the status line over a plot where nothing is read out.
+        self.hint = hint
+        self.strip = ExplainStrip()
+        self._readout = ""
         self.selected: int | None = None
         self._watched: list[_Watched] = []
         self._scenes: list[pg.GraphicsScene] = []
@@ -162,7 +166,21 @@ class Explainer(QObject):
         return self.strip.formula_text()
 
     def readout_text(self) -> str:
-        return self.strip.readout_text()
+        """The read-out shown in the status line ("" when none)."""
+        return self._readout
+
+    def _show_readout(self, text: str) -> None:
+        if text == self._readout:
+            return
+        old, self._readout = self._readout, text
+        window = self.panel.window()
+        bar = window.statusBar() if isinstance(window, QMainWindow) else None
+        if not isinstance(bar, QStatusBar):
+            return
+        if text:
+            bar.showMessage(text)
+        elif bar.currentMessage() == old:  # (not a message of someone else's)
+            bar.clearMessage()
 
     def _snapshot(self) -> Snapshot | None:
         return getattr(self.panel, "snapshot", None)
@@ -184,10 +202,10 @@ class Explainer(QObject):
             for watched in self._watched:
                 if watched.readout is not None and watched.plot.scene() is scene \
                         and watched.holds(pos):
-                    text = watched.readout(snap, *watched.to_data(pos)) or ""
+                    text = watched.readout(snap, *watched.to_data(pos)) or self.hint
                     break
         self.readouts_written += 1
-        self.strip.set_readout(text)
+        self._show_readout(text)
 
     @Slot(object)
     def _clicked(self, event: Any) -> None:
@@ -215,7 +233,7 @@ class Explainer(QObject):
         if kind == QEvent.Type.Leave and self._hover is not None:
             self._hover = None
             self._timer.stop()
-            self.strip.set_readout("")
+            self._show_readout("")
         elif kind == QEvent.Type.KeyPress and (watched in self._views or any(
                 watched is view.viewport() for view in self._views)):
             key, mods = event.key(), event.modifiers()

@@ -16,17 +16,21 @@ __all__ = ["TEACH_KEY", "SelectionRing", "nearest_within", "stacked", "teach_box
 TEACH_KEY = "T"
 
 
-def teach_box(what: str, tip: str) -> tuple[QGroupBox, QPushButton]:
-    """The side bar's "Explain" box: the Teach step button (key T) and how to select."""
+def teach_box(what: str, tip: str | None) -> tuple[QGroupBox, QPushButton | None]:
+    """The side bar's "Explain" box: how to select ``what``, and the Teach step button
+    (key T) unless ``tip`` is None."""
     box = QGroupBox("Explain")
     col = QVBoxLayout(box)
-    button = QPushButton(f"Teach step ({TEACH_KEY})")
-    button.setObjectName("teach-step")
-    button.setShortcut(QKeySequence(TEACH_KEY))
-    button.setToolTip(tip)
-    col.addWidget(button)
+    button = None
+    if tip is not None:
+        button = QPushButton(f"Teach step ({TEACH_KEY})")
+        button.setObjectName("teach-step")
+        button.setShortcut(QKeySequence(TEACH_KEY))
+        button.setToolTip(tip)
+        col.addWidget(button)
     hint = QLabel(f"Click {what} (or click a plot and press Tab) to see its update rule with "
-                  "this step's numbers under the plots; the mouse reads out any value.")
+                  "this step's numbers under the plots; the status line reads out the value "
+                  "under the mouse.")
     hint.setWordWrap(True)
     col.addWidget(hint)
     return box, button

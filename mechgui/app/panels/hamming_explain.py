@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HINT", "HammingExplanation"]
 
-HINT = ("Click an exemplar's bar or tile (or click a plot and press Tab) to see its net "
-        "input n/2 + x·e/2, then its MaxNet updates, with this step's numbers.")
+HINT = "Click an exemplar's bar or tile (or Tab) for its net input and MaxNet updates."
 #: Gap between tiles of the mosaic (pixels), as :mod:`.hamming` lays them out.
 TILE_GAP = 1
 

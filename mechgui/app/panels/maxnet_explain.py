@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HINT", "MAX_INHIBITION_LABELS", "MaxNetExplanation"]
 
-HINT = ("Click a node's bar (or click the plot and press Tab) to see its update "
-        "a_j(t) = f(a_j − ε·Σ a_k) with this step's numbers.")
+HINT = "Click a node's bar (or Tab) for its update rule with this step's numbers."
 #: Nodes up to which a teach step writes each node's inhibition beside its bar.
 MAX_INHIBITION_LABELS = 16
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from mechgui.engine import ParamSet
 
+from ..explain import stacked, teach_box
 from ..panel import SimulationPanel
 from ..theme import Theme, color
 from ..widgets import DrawViewBox, bar_edges, count_row, set_stretch
@@ -177,7 +178,7 @@ class MexicanHatPanel(SimulationPanel):
         hint.setWordWrap(True)
         col.addWidget(hint)
         self._rng = np.random.default_rng(4_2)
-        return box
+        return stacked(box, teach_box("a unit of the profile", None)[0])
 
     # -- controls -------------------------------------------------------------------------
     @Slot()

@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HINT", "MexicanHatExplanation"]
 
-HINT = ("Click a unit on the profile plot (or click it and press Tab) to see its update "
-        "with its cooperative and competitive sums and this step's numbers.")
+HINT = "Click a unit of the profile (or Tab) for its update with its two sums."
 
 
 def _count(snap: Mapping[str, Any]) -> int:

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HINT", "MAX_ARROWS", "SOMExplanation"]
 
-HINT = ("Click a unit (a cell of the map, or a unit in the input space), or click a plot "
-        "and press Tab, to see its distance to the input and its move w ← w + α(x − w).")
+HINT = "Click a unit (or Tab) for its distance to x and its move w ← w + α(x − w)."
 #: Learning units that get an arrow in a teach step at most (the rest move unmarked).
 MAX_ARROWS = 80
 #: How near (pixels) the mouse must be to a unit, or a point, in the input space.
@@ -209,7 +208,7 @@ class SOMExplanation:
             return None
         first, second = cells
         if second is not None:
-            return pair_readout(snap, first, second)
+            return pair_readout(snap, min(first, second), max(first, second))
         return unit_readout(snap, first)
 
     def _history_readout(self, snap: Mapping[str, Any], x: float, y: float) -> str | None:
