@@ -301,3 +301,18 @@ def test_the_strip_follows_lecture_mode(window, qtbot):
     assert strip.formula.height() >= strip.formula.fontMetrics().lineSpacing()
     image = window.grab()  # the strip is part of the window's picture
     assert not image.isNull() and strip.isVisible()
+
+
+def test_select_from_the_command_line(tmp_path):
+    from test_gui_app import _run
+
+    out = tmp_path / "explained.png"
+    result = _run("--tab", "maxnet", "--preset", "fausett-4.1", "--steps", "1", "--select", "3",
+                  "--screenshot", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "step 1" in result.stdout and out.stat().st_size > 10_000
+    result = _run("--tab", "maxnet", "--preset", "fausett-4.1", "--select", "9",
+                  "--screenshot", str(out))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert lines == ["error: --select 9 is not allowed: the tab has 4 elements"]

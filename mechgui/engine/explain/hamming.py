@@ -48,7 +48,8 @@ def unit_formula(snap: Mapping[str, Any], j: int) -> Formula:
     previous = snap.get("previous_activations")
     if previous is None:
         return net_input_formula(snap, j)
-    return maxnet_rule("y", j, int(snap["iteration"]), previous, float(snap["step_epsilon"]))
+    return maxnet_rule("y", j, int(snap["iteration"]), previous, float(snap["step_epsilon"]),
+                       "units")
 
 
 def unit_readout(snap: Mapping[str, Any], j: int, name: str) -> str:

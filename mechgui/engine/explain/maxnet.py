@@ -13,10 +13,12 @@ from .text import Formula, num, short, sub, terms
 __all__ = ["maxnet_rule", "node_formula", "node_readout", "trajectory_readout"]
 
 
-def maxnet_rule(symbol: str, j: int, t: int, previous: np.ndarray, epsilon: float) -> Formula:
+def maxnet_rule(symbol: str, j: int, t: int, previous: np.ndarray, epsilon: float,
+                noun: str = "nodes") -> Formula:
     """``symbol``_j(t) = f(``symbol``_j − ε·Σ_{k≠j} ``symbol``_k) on ``previous`` (the
     activations at t − 1): each term as the engine adds it (Σ a − a_j, as in
-    :func:`mechgui.engine.maxnet.maxnet_update`), then f(x) = max(x, 0)."""
+    :func:`mechgui.engine.maxnet.maxnet_update`), then f(x) = max(x, 0); a sum too long to
+    write out is given whole, over the other ``noun``."""
     previous = np.asarray(previous, dtype=float)
     others = float(previous.sum() - previous[j])
     net = float(previous[j] - epsilon * others)
@@ -24,7 +26,7 @@ def maxnet_rule(symbol: str, j: int, t: int, previous: np.ndarray, epsilon: floa
     s, k = sub(j + 1), "ₖ"
     listed = terms(np.delete(previous, j))
     operand = f"({listed})" if listed is not None else num(others)
-    context = "" if listed is not None else f"Σ over the {previous.size - 1} other nodes: "
+    context = "" if listed is not None else f"Σ over the {previous.size - 1} other {noun}: "
     inner = f"f({num(previous[j])} − {short(epsilon)}·{operand})"
     clamp = f" = f({num(net)})" if net < 0 else ""
     text = (f"{context}{symbol}{s}({t}) = f({symbol}{s} − ε·Σ{k}≠{s} {symbol}{k}) = "
