@@ -297,3 +297,59 @@ def test_som_history_readout():
     assert history_readout(snap, 1) == (
         f"epoch 2: α = 0.5, R = 1 · after it QE = {num(snap['history_quantization_error'][1], 4)}"
         f", TE = {num(snap['history_topographic_error'][1])}")
+
+
+# -- read-outs of the other competitive tabs -------------------------------------------------
+def test_lvq_readouts():
+    from mechgui.engine.explain.lvq import (
+        accuracy_readout,
+        prototype_readout,
+        sample_readout,
+    )
+
+    net = from_preset("lvq", "fausett-five")
+    assert prototype_readout(net.snapshot(), 0) == \
+        "prototype 1 (class 1): w₁ = (1.000, 1.000, 0.000, 0.000)"
+    net.step()
+    snap = net.snapshot()
+    assert prototype_readout(snap, 1) == ("prototype 2 (class 2): w₂ = (0.000, 0.000, 0.100, "
+                                          "1.000) · ‖x − w₂‖ = 1.000 · the winner")
+    assert sample_readout(snap, 2) == \
+        "input x(3), class 2: x = (0.000, 0.000, 1.000, 1.000) → class 2 ✓"
+    assert accuracy_readout(snap, 0.2) == "accuracy 80.0 % before training"
+
+
+def test_art1_readouts():
+    from mechgui.engine.explain.art1 import (
+        category_readout,
+        sweep_readout,
+        trial_readout,
+    )
+
+    net = from_preset("art1", "four-vectors")
+    net.step(4)
+    snap = net.snapshot()
+    assert trial_readout(snap, 0) == \
+        "try 1: J = 2, y_J = 1.000, |s ∧ t_J| / |s| = 0.500 ≥ ρ = 0.4: it learns"
+    assert category_readout(snap, 0) == "category J = 1: |t_J| = 1 · holds 2 inputs: s(1), s(3)"
+    assert sweep_readout(snap, 0.52) == "ρ = 0.5: 2 categories"
+
+
+def test_counterpropagation_readouts():
+    from mechgui.engine.explain.counterpropagation import (
+        error_readout,
+        output_readout,
+        unit_readout,
+    )
+
+    net = from_preset("counterpropagation", "reciprocal-8")
+    net.step(200)
+    snap = net.snapshot()
+    v, w = snap["cluster_weights"][0, 0], snap["outstar_weights"][0, 0]
+    assert unit_readout(snap, 0) == \
+        f"unit 1: v₁ = {num(v)}, w₁ = {num(w)} · wins {snap['wins'][0]}"
+    k = int(np.argmin(np.abs(snap["curve_x"] - 0.5)))
+    assert output_readout(snap, 0.5) == (f"x = {num(snap['curve_x'][k])}: the net gives y = "
+                                         f"{num(snap['curve_y'][k])}, y = 1/x = "
+                                         f"{num(snap['curve_target'][k])}")
+    assert error_readout(snap, 0).startswith("before training: mean |error| = ")

@@ -27,13 +27,16 @@ def quick_teach(monkeypatch):
 
 
 def ready(qtbot, window, tab, preset=None, params=None):
+    """``tab`` shown, its engine ready, at step 0 of ``preset`` (or of ``params``)."""
     panel = window.show_tab(tab)
-    qtbot.waitUntil(panel.transport.play_button.isEnabled, timeout=60_000)
+    qtbot.waitUntil(lambda: panel.transport.play_button.isEnabled()
+                    and panel.snapshot is not None, timeout=60_000)
+    old = panel.snapshot
     if preset:
         panel.load_preset(preset)
     if params is not None:
         panel.load_params(panel.Params.from_mapping(params))
-    qtbot.waitUntil(lambda: panel.snapshot is not None and panel.snapshot["step"] == 0)
+    qtbot.waitUntil(lambda: panel.snapshot is not old and panel.snapshot["step"] == 0)
     return panel
 
 
@@ -316,3 +319,22 @@ def test_select_from_the_command_line(tmp_path):
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert lines == ["error: --select 9 is not allowed: the tab has 4 elements"]
+
+
+def test_the_other_competitive_tabs_read_out_under_the_mouse(window, qtbot):
+    from mechgui.engine.explain.art1 import trial_readout
+    from mechgui.engine.explain.counterpropagation import unit_readout as cp_unit
+    from mechgui.engine.explain.lvq import prototype_readout
+
+    panel = ready(qtbot, window, "lvq", "three-gaussians")
+    w = panel.snapshot["prototypes"]
+    hover(qtbot, panel, panel.plane, w[1, 0], w[1, 1], prototype_readout(panel.snapshot, 1))
+    assert panel.explain.selected is None  # read-outs only: nothing to select
+    panel = ready(qtbot, window, "art1", "four-vectors")
+    step(qtbot, window, panel)
+    hover(qtbot, panel, panel.search_plot, 1.0, 0.5,
+          "try 1: J = 1, y_J = 0.400, |s ∧ t_J| / |s| = 1.000 ≥ ρ = 0.4: it learns")
+    assert panel.explain.readout_text() == trial_readout(panel.snapshot, 0)
+    panel = ready(qtbot, window, "counterpropagation", "reciprocal-8")
+    step(qtbot, window, panel)
+    hover(qtbot, panel, panel.wins_plot, 3.0, 0.2, cp_unit(panel.snapshot, 2))

@@ -65,7 +65,7 @@ def launch(args: argparse.Namespace) -> int:
     panel = window.show_tab(args.tab) if args.tab else window.panel()
     select = getattr(args, "select", None)
     if select is not None:
-        if panel.explain is None:
+        if panel.explain is None or panel.explain.formula is None:
             window.close()
             return _error(f"--select is not allowed on the {panel.title} tab: it has no "
                           "elements to explain")

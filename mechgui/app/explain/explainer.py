@@ -65,8 +65,10 @@ class Explainer(QObject):
     #: The selected element changed (an int, or None).
     selectionChanged = Signal(object)
 
-    def __init__(self, panel: QWidget, formula: FormulaFunction,
-                 count: Callable[[Snapshot], int], hint: str = "") -> None:
+    def __init__(self, panel: QWidget, formula: FormulaFunction | None = None,
+                 count: Callable[[Snapshot], int] | None = None, hint: str = "") -> None:
+        """``formula`` and ``count`` (the number of elements in a snapshot) make elements
+        selectable; without them the explainer only reads out (a tab with read-outs alone)."""
         super().__init__(panel)
         self.panel = panel
         self.formula = formula
@@ -117,7 +119,7 @@ class Explainer(QObject):
         """Select ``element`` (None: nothing); the formula follows at once."""
         if element is not None:
             element = int(element)
-        if element == self.selected:
+        if element == self.selected or (element is not None and self.formula is None):
             return
         self.selected = element
         self.strip.shrink()
@@ -127,7 +129,7 @@ class Explainer(QObject):
     def move(self, step: int) -> None:
         """The next (``step`` = 1) or previous (−1) element, wrapping around."""
         snap = self._snapshot()
-        if snap is None:
+        if snap is None or self.count is None:
             return
         count = int(self.count(snap))
         if count <= 0:
@@ -142,14 +144,15 @@ class Explainer(QObject):
         """A snapshot was drawn: the formula with its numbers, the read-out anew."""
         if len(self._scenes) < len({id(w.plot) for w in self._watched}):
             self._connect()
-        if self.selected is not None and self.selected >= int(self.count(snap)):
+        if self.selected is not None and self.count is not None \
+                and self.selected >= int(self.count(snap)):
             self.select(None)  # fewer elements now (new parameters)
         self._show_formula(snap)
         if self._hover is not None and not self._timer.isActive():
             self._timer.start()
 
     def _show_formula(self, snap: Snapshot | None) -> None:
-        if self.selected is None or snap is None:
+        if self.selected is None or snap is None or self.formula is None:
             self.strip.set_formula(None)
             return
         result = self.formula(snap, self.selected)
