@@ -227,8 +227,8 @@ class MouseMover:
 def hover_comparison(tab: str, preset: str | None, changes: dict[str, Any], seconds: float,
                      lecture: bool, rounds: int = 8,
                      size: tuple[int, int] = (1400, 860)) -> dict[str, Any]:
-    """Frames drawn per second with the mouse moving over the tab's first plot against
-    without, in ``rounds`` rounds of ``seconds``/``rounds`` each, alternating in pairs
+    """Frames drawn per second (and the GUI thread's CPU time per frame) with the mouse
+    moving over the tab's first plot against without, in ``rounds`` rounds of ``seconds``/``rounds`` each, alternating in pairs
     (without, with, with, without, …) so that a machine whose speed drifts weighs on both
     alike."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -243,11 +243,13 @@ def hover_comparison(tab: str, preset: str | None, changes: dict[str, Any], seco
     deadline = time.perf_counter() + 60
     while panel.snapshot is None and time.perf_counter() < deadline:
         _wait(100)
-    mover = MouseMover(panel.plots()[0])
+    mover = MouseMover(next(plot for plot in panel.plots()
+                            if plot.scene() is not None and plot.isVisible()))
     panel.set_speed(MAX_SPEED)
     panel.play()
     _wait(2000)  # warm-up: compile, first frames
     rates: dict[bool, list[float]] = {False: [], True: []}
+    cpu: dict[bool, list[float]] = {False: [], True: []}  # GUI thread's CPU s per frame
     moves = readouts = 0
     for round_ in range(rounds):
         hovering = round_ % 4 in (1, 2)
@@ -255,15 +257,17 @@ def hover_comparison(tab: str, preset: str | None, changes: dict[str, Any], seco
             mover.timer.start()
         frames0, moves0 = panel.frames_drawn, mover.moves
         written0 = panel.explain.readouts_written if panel.explain is not None else 0
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.thread_time()
         while time.perf_counter() - start < seconds / rounds:
             _wait(100)
             if panel.snapshot["done"]:  # keep it running for the whole measurement
                 panel.reset()
                 panel.play()
-        took = time.perf_counter() - start
+        took, used = time.perf_counter() - start, time.thread_time() - cpu0
         mover.timer.stop()
-        rates[hovering].append((panel.frames_drawn - frames0) / took)
+        frames = panel.frames_drawn - frames0
+        rates[hovering].append(frames / took)
+        cpu[hovering].append(used / max(frames, 1))
         if hovering:
             moves += mover.moves - moves0
             if panel.explain is not None:
@@ -275,7 +279,9 @@ def hover_comparison(tab: str, preset: str | None, changes: dict[str, Any], seco
     hover_seconds = seconds / rounds * len(rates[True])
     return {"fps_still": still, "fps_hover": moving, "ratio": moving / still,
             "moves_per_s": moves / hover_seconds, "readouts_per_s": readouts / hover_seconds,
-            "rounds_still": rates[False], "rounds_hover": rates[True]}
+            "rounds_still": rates[False], "rounds_hover": rates[True],
+            "cpu_ms_per_frame_still": 1000 * statistics.fmean(cpu[False]),
+            "cpu_ms_per_frame_hover": 1000 * statistics.fmean(cpu[True])}
 
 
 def main() -> None:
@@ -301,6 +307,8 @@ def main() -> None:
         print(f"  moving / still               : {out['ratio']:8.2f}")
         print(f"  mouse moves, read-outs       : {out['moves_per_s']:6.0f} /s, "
               f"{out['readouts_per_s']:.0f} /s")
+        print(f"  GUI thread's CPU per frame   : still {out['cpu_ms_per_frame_still']:.1f} ms, "
+              f"moving {out['cpu_ms_per_frame_hover']:.1f} ms")
         return
     seed = load_preset(args.tab, args.preset).seed if args.preset else None
     gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture)

@@ -13,8 +13,10 @@ panel base then puts the strip under the plots, hands it every snapshot drawn (a
     self.explain.selectionChanged.connect(self._draw_selection)
 
 Mouse moves only note where the mouse is; the read-out is written at most once per frame
-(a timer at the panel's frame rate, and after each frame), so that moving the mouse
-never slows the drawing.  Keyboard: while a plot has the focus (a click on it, or Tab
+(a timer at the panel's frame rate, and after each frame), and pyqtgraph gets plain mouse
+moves at most ten times a second (:class:`~.throttle.HoverThrottle`: its own hover
+handling of each move costs more than the read-out), so that moving the mouse never slows
+the drawing.  Keyboard: while a plot has the focus (a click on it, or Tab
 into it), Tab and Shift+Tab move the selection through the elements and Escape clears it.
 """
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import QMainWindow, QStatusBar, QWidget
 
 from ..theme import Theme
 from .strip import ExplainStrip
+from .throttle import HoverThrottle
 
 __all__ = ["Explainer", "FormulaFunction", "Pick", "Readout"]
 
@@ -81,6 +84,8 @@ class Explainer(QObject):
         self._watched: list[_Watched] = []
         self._scenes: list[pg.GraphicsScene] = []
         self._views: list[QWidget] = []
+        #: The canvases' mouse-move throttles (see :mod:`.throttle`).
+        self.throttles: list[HoverThrottle] = []
         self._hover: tuple[pg.GraphicsScene, QPointF] | None = None
         fps = float(getattr(panel, "max_fps", 60.0)) or 60.0
         self._timer = QTimer(self)
@@ -105,11 +110,11 @@ class Explainer(QObject):
             if scene is None or scene in self._scenes:
                 continue
             self._scenes.append(scene)
-            scene.sigMouseMoved.connect(self._moved)
             scene.sigMouseClicked.connect(self._clicked)
             for view in scene.views():
                 if view not in self._views:
                     self._views.append(view)
+                    self.throttles.append(HoverThrottle(view.viewport()))
                     view.installEventFilter(self)
                     view.viewport().installEventFilter(self)
                     view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -189,10 +194,9 @@ class Explainer(QObject):
         return getattr(self.panel, "snapshot", None)
 
     # -- the mouse -------------------------------------------------------------------------
-    @Slot(object)
-    def _moved(self, scene_pos: QPointF) -> None:
-        scene = self.sender()
-        self._hover = (scene, QPointF(scene_pos))
+    def _moved(self, view: QWidget, position: QPointF) -> None:
+        """The mouse moved over ``view`` (its viewport's coordinates): noted, read out soon."""
+        self._hover = (view.scene(), view.mapToScene(position.toPoint()))
         if not self._timer.isActive():
             self._timer.start()
 
@@ -233,7 +237,11 @@ class Explainer(QObject):
     # -- keys and leaving ------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Leave and self._hover is not None:
+        if kind == QEvent.Type.MouseMove:  # (every move: before the throttle holds any back)
+            view = watched.parent()
+            if view in self._views:
+                self._moved(view, event.position())
+        elif kind == QEvent.Type.Leave and self._hover is not None:
             self._hover = None
             self._timer.stop()
             self._show_readout("")
