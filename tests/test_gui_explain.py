@@ -338,3 +338,19 @@ def test_the_other_competitive_tabs_read_out_under_the_mouse(window, qtbot):
     panel = ready(qtbot, window, "counterpropagation", "reciprocal-8")
     step(qtbot, window, panel)
     hover(qtbot, panel, panel.wins_plot, 3.0, 0.2, cp_unit(panel.snapshot, 2))
+
+
+def test_a_burst_of_mouse_moves_reaches_pyqtgraph_thinned_but_ending_where_the_mouse_is(
+        window, qtbot):
+    panel = ready(qtbot, window, "maxnet", "fausett-4.1")
+    view, _ = canvas_point(panel.bar_plot, 1.0, 0.1)
+    throttle = next(t for t in panel.explain.throttles if t.viewport is view.viewport())
+    passed = throttle.passed
+    points = [canvas_point(panel.bar_plot, 1.0 + 3.0 * k / 29, 0.1)[1] for k in range(30)]
+    for point in points:
+        qtbot.mouseMove(view.viewport(), point)
+    assert throttle.passed - passed < 10 and throttle.held > 0  # most of the burst held back
+    qtbot.waitUntil(lambda: panel.explain.readout_text() == "node 4: a₄(0) = 0.800 · leading")
+    last = view.mapToScene(points[-1])
+    qtbot.waitUntil(lambda: view.scene().lastHoverEvent is not None
+                    and view.scene().lastHoverEvent.scenePos() == last)  # the last move, too
