@@ -353,3 +353,19 @@ def test_counterpropagation_readouts():
                                          f"{num(snap['curve_y'][k])}, y = 1/x = "
                                          f"{num(snap['curve_target'][k])}")
     assert error_readout(snap, 0).startswith("before training: mean |error| = ")
+
+
+def test_autoencoder_readouts():
+    from mechgui.engine.explain.autoencoder import code_readout, loss_readout
+
+    net = from_preset("autoencoder", "vae-digits")
+    net.step(20)
+    snap = net.snapshot()
+    z = snap["latent"][0]
+    assert code_readout(snap, 0) == \
+        f"VAE (β = 1), image 1, a {snap['labels'][0]}: z = {vector(z)}"
+    history = snap["history"]
+    k = int(np.flatnonzero(np.asarray(history["step"]) == 10)[0])
+    assert loss_readout(snap, 10.2) == (
+        f"VAE (β = 1) at step 10: reconstruction {num(history['reconstruction_loss'][k], 2)}, "
+        f"KL {num(history['kl'][k], 2)}, loss {num(history['loss'][k], 2)} (nats per image)")

@@ -4,7 +4,8 @@ selection; the mouse reads out values; a teach step plays its stages."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from mechgui.app.explain import TeachPlayer
@@ -53,9 +54,20 @@ def click(qtbot, plot, x, y):
     return view
 
 
+def move_mouse(view, point):
+    """A mouse move (no button held) to ``point`` of ``view``'s canvas, sent to the canvas
+    as the window system hands it over (QTest's moves go through the one global cursor
+    position, which the tests' windows share)."""
+    viewport = view.viewport()
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(point),
+                        QPointF(viewport.mapToGlobal(point)), Qt.MouseButton.NoButton,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
 def hover(qtbot, panel, plot, x, y, expected):
     view, point = canvas_point(plot, x, y)
-    qtbot.mouseMove(view.viewport(), point)
+    move_mouse(view, point)
     qtbot.waitUntil(lambda: panel.explain.readout_text() == expected, timeout=3000)
     assert panel.window().statusBar().currentMessage() == expected  # the status line
 
@@ -348,9 +360,41 @@ def test_a_burst_of_mouse_moves_reaches_pyqtgraph_thinned_but_ending_where_the_m
     passed = throttle.passed
     points = [canvas_point(panel.bar_plot, 1.0 + 3.0 * k / 29, 0.1)[1] for k in range(30)]
     for point in points:
-        qtbot.mouseMove(view.viewport(), point)
+        move_mouse(view, point)
     assert throttle.passed - passed < 10 and throttle.held > 0  # most of the burst held back
     qtbot.waitUntil(lambda: panel.explain.readout_text() == "node 4: a₄(0) = 0.800 · leading")
     last = view.mapToScene(points[-1])
     qtbot.waitUntil(lambda: view.scene().lastHoverEvent is not None
                     and view.scene().lastHoverEvent.scenePos() == last)  # the last move, too
+
+
+def test_the_autoencoder_reads_out_a_code(window, qtbot):
+    from mechgui.engine.explain.autoencoder import code_readout
+
+    panel = ready(qtbot, window, "autoencoder", "vae-digits")
+    panel.run_steps(30)
+    qtbot.waitUntil(lambda: panel.snapshot["step"] >= 30 and not panel.runner.playing
+                    and panel.snapshot["detail"], timeout=60_000)
+    plot = panel.latent["vae"].plot
+    view = plot.scene().views()[0]
+
+    def isolated_code_in_sight():
+        """A code of the last snapshot drawn, far from the others and inside the plot as
+        shown (the plot follows the codes a little later), or None."""
+        run = panel.runs["vae"]
+        z = np.asarray(run["latent"], dtype=float)[:, :2]
+        box = plot.getViewBox()
+        shown = (box.sceneBoundingRect() & view.mapToScene(view.viewport().rect())
+                 .boundingRect()).adjusted(10, 10, -10, -10)
+        inside = [i for i in range(len(z))
+                  if shown.contains(box.mapViewToScene(QPointF(z[i, 0], z[i, 1])))]
+        if not inside:
+            return None
+        gaps = np.hypot(*(z[inside, None, :] - z[None, :, :]).transpose(2, 0, 1))
+        gaps[np.arange(len(inside)), inside] = np.inf
+        return run, inside[int(np.argmax(gaps.min(axis=1)))]
+
+    qtbot.waitUntil(lambda: isolated_code_in_sight() is not None, timeout=10_000)
+    run, i = isolated_code_in_sight()
+    z = run["latent"][i]
+    hover(qtbot, panel, plot, z[0], z[1], code_readout(run, i))
