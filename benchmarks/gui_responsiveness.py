@@ -12,12 +12,19 @@ inside the real window and prints
     python benchmarks/gui_responsiveness.py --tab som --preset square-hexagonal --set rows=30 --set cols=30
     python benchmarks/gui_responsiveness.py --tab gan --preset ring-8
 
+With ``--hover`` it measures instead the frames drawn per second while the mouse moves
+over the tab's first plot (the read-out under it written in the status line) against the
+same without the mouse, in alternating rounds of the same run:
+
+    python benchmarks/gui_responsiveness.py --tab som --preset square-10x10 --hover
+
 Offscreen by default (set QT_QPA_PLATFORM to use a real screen).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -26,7 +33,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402  (Qt first, then pyqtgraph)
+from PySide6.QtCore import QEventLoop, QPoint, QTimer  # noqa: E402  (Qt first, then pyqtgraph)
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mechgui.app import MainWindow  # noqa: E402
@@ -195,6 +203,87 @@ def in_window(tab: str, preset: str | None, changes: dict[str, Any], seconds: fl
     return result
 
 
+class MouseMover:
+    """Moves the mouse round and round over a plot's canvas, an event every ``every_ms``
+    (a hand on a mouse gives about a hundred a second)."""
+
+    def __init__(self, plot, every_ms: int = 8) -> None:
+        self.view = plot.scene().views()[0]
+        self.rect = self.view.mapFromScene(plot.getViewBox().sceneBoundingRect()).boundingRect()
+        self.moves = 0
+        self.timer = QTimer()
+        self.timer.setInterval(every_ms)
+        self.timer.timeout.connect(self.move)
+
+    def move(self) -> None:
+        t = self.moves * 0.05
+        r = self.rect
+        x = r.center().x() + 0.4 * r.width() * math.cos(t)
+        y = r.center().y() + 0.4 * r.height() * math.sin(1.3 * t)
+        QTest.mouseMove(self.view.viewport(), QPoint(int(x), int(y)))
+        self.moves += 1
+
+
+def hover_comparison(tab: str, preset: str | None, changes: dict[str, Any], seconds: float,
+                     lecture: bool, rounds: int = 8,
+                     size: tuple[int, int] = (1400, 860)) -> dict[str, Any]:
+    """Frames drawn per second (and the GUI thread's CPU time per frame) with the mouse
+    moving over the tab's first plot against without, in ``rounds`` rounds of ``seconds``/``rounds`` each, alternating in pairs
+    (without, with, with, without, …) so that a machine whose speed drifts weighs on both
+    alike."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(restore=False, lecture=lecture)
+    window.resize(*size)
+    window.show()
+    panel = window.show_tab(tab)
+    if preset:
+        panel.load_preset(preset)
+    if changes and not panel.submit_params(**changes):
+        raise SystemExit(panel.message.text())
+    deadline = time.perf_counter() + 60
+    while panel.snapshot is None and time.perf_counter() < deadline:
+        _wait(100)
+    mover = MouseMover(next(plot for plot in panel.plots()
+                            if plot.scene() is not None and plot.isVisible()))
+    panel.set_speed(MAX_SPEED)
+    panel.play()
+    _wait(2000)  # warm-up: compile, first frames
+    rates: dict[bool, list[float]] = {False: [], True: []}
+    cpu: dict[bool, list[float]] = {False: [], True: []}  # GUI thread's CPU s per frame
+    moves = readouts = 0
+    for round_ in range(rounds):
+        hovering = round_ % 4 in (1, 2)
+        if hovering:
+            mover.timer.start()
+        frames0, moves0 = panel.frames_drawn, mover.moves
+        written0 = panel.explain.readouts_written if panel.explain is not None else 0
+        start, cpu0 = time.perf_counter(), time.thread_time()
+        while time.perf_counter() - start < seconds / rounds:
+            _wait(100)
+            if panel.snapshot["done"]:  # keep it running for the whole measurement
+                panel.reset()
+                panel.play()
+        took, used = time.perf_counter() - start, time.thread_time() - cpu0
+        mover.timer.stop()
+        frames = panel.frames_drawn - frames0
+        rates[hovering].append(frames / took)
+        cpu[hovering].append(used / max(frames, 1))
+        if hovering:
+            moves += mover.moves - moves0
+            if panel.explain is not None:
+                readouts += panel.explain.readouts_written - written0
+        _wait(150)  # the last mouse events handled
+    window.close()
+    app.processEvents()
+    still, moving = statistics.fmean(rates[False]), statistics.fmean(rates[True])
+    hover_seconds = seconds / rounds * len(rates[True])
+    return {"fps_still": still, "fps_hover": moving, "ratio": moving / still,
+            "moves_per_s": moves / hover_seconds, "readouts_per_s": readouts / hover_seconds,
+            "rounds_still": rates[False], "rounds_hover": rates[True],
+            "cpu_ms_per_frame_still": 1000 * statistics.fmean(cpu[False]),
+            "cpu_ms_per_frame_hover": 1000 * statistics.fmean(cpu[True])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tab", default="maxnet")
@@ -202,8 +291,25 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--lecture", action="store_true")
+    parser.add_argument("--hover", action="store_true",
+                        help="frames/s with the mouse moving over a plot against without")
     args = parser.parse_args()
     model_class(args.tab)  # a clear error for an unknown tab
+    if args.hover:
+        out = hover_comparison(args.tab, args.preset, _changes(args.set), args.seconds,
+                               args.lecture)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"{args.tab} {args.preset or ''} {' '.join(args.set)} (load average {load:.2f})")
+        print(f"  frames drawn, mouse still    : {out['fps_still']:8.1f} /s  "
+              f"(rounds: {', '.join(f'{r:.1f}' for r in out['rounds_still'])})")
+        print(f"  frames drawn, mouse moving   : {out['fps_hover']:8.1f} /s  "
+              f"(rounds: {', '.join(f'{r:.1f}' for r in out['rounds_hover'])})")
+        print(f"  moving / still               : {out['ratio']:8.2f}")
+        print(f"  mouse moves, read-outs       : {out['moves_per_s']:6.0f} /s, "
+              f"{out['readouts_per_s']:.0f} /s")
+        print(f"  GUI thread's CPU per frame   : still {out['cpu_ms_per_frame_still']:.1f} ms, "
+              f"moving {out['cpu_ms_per_frame_hover']:.1f} ms")
+        return
     seed = load_preset(args.tab, args.preset).seed if args.preset else None
     gui = in_window(args.tab, args.preset, _changes(args.set), args.seconds, args.lecture)
     alone = headless(args.tab, gui["params"], seed, args.seconds)

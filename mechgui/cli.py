@@ -112,6 +112,9 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--preset", metavar="NAME", help="load this preset in the tab")
     parser.add_argument("--steps", type=_window_steps, metavar="N", help="run N engine steps after start")
     parser.add_argument("--lecture", action="store_true", help="large fonts and thick lines for projectors")
+    parser.add_argument("--select", type=_at_least_one, metavar="N",
+                        help="select element N (a node, unit or exemplar; 1 is the first): its "
+                             "formula shows under the plots")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="after the steps, save a PNG of the window and exit")
     return parser

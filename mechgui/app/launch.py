@@ -73,6 +73,13 @@ def launch(args: argparse.Namespace) -> int:
     if opened is not None:
         window.workspaces.apply(opened)
     panel = window.show_tab(args.tab) if args.tab else window.panel()
+    select = getattr(args, "select", None)
+    if select is not None:
+        if panel.explain is None or panel.explain.formula is None:
+            window.close()
+            return _error(f"--select is not allowed on the {panel.title} tab: it has no "
+                          "elements to explain")
+        panel.explain.select(select - 1)
     if args.preset:
         panel.load_preset(args.preset)
     window.show()
@@ -98,7 +105,15 @@ def launch(args: argparse.Namespace) -> int:
         ready = (snap is not None and not panel.runner.playing
                  and (snap["step"] >= target or snap["done"])
                  and now - state["since"] >= QUIET_SECONDS)
-        if ready:
+        if ready and select is not None and panel.explain.selected is None:
+            count = panel.explain.count(snap)
+            print(f"error: --select {select} is not allowed: the tab has {count} elements",
+                  file=sys.stderr)
+            outcome["code"] = 2
+            timer.stop()
+            window.close()
+            app.quit()
+        elif ready:
             timer.stop()
             app.processEvents()
             if window.grab().save(args.screenshot):

@@ -359,7 +359,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", (
-            "Space\tplay / pause\n→\tone step\nR\treset\nCtrl+1…5\tswitch tabs\n"
+            "Space\tplay / pause\n→\tone step\nR\treset\nT\tteach step\n"
+            "Tab\tnext element of the plot clicked (its formula)\nCtrl+1…5\tswitch tabs\n"
             "Ctrl+L\tlecture mode\nF11\tfull screen\nCtrl+E\texport a plot\n"
             "Ctrl+O\topen a workspace\nPage Down / Up\tits next / previous scene\n"
             "Ctrl+S\tsave the snapshot as JSON\nCtrl+Q\tquit\n\n"

@@ -31,6 +31,7 @@ from mechgui.engine import (ParameterError, ParamSet, Simulation, load_preset, m
                             model_title, params_class, presets)
 
 from . import errors
+from .explain import Explainer
 from .paramform import ParamForm
 from .runner import EngineRunner, Failure
 from .theme import NORMAL, Theme, apply_plot_theme
@@ -108,6 +109,8 @@ class SimulationPanel(QWidget):
         self._preparing: float | None = None  # how far a long reset is, while it runs
         #: Whether the plots are built (see ``staged``): until then nothing is drawn.
         self.built = False
+        #: The strip under the plots explaining them (set by a panel's ``build_view``).
+        self.explain: Explainer | None = None
         _PANELS.add(self)
         self.init_state()
 
@@ -248,6 +251,8 @@ class SimulationPanel(QWidget):
         self._waiting_view.hide()
         self._waiting_view.deleteLater()
         self._view_holder.layout().addWidget(view)
+        if self.explain is not None:
+            self._view_holder.layout().addWidget(self.explain.strip)
         self.built = True
         if self.snapshot is not None:  # frames came while the plots were being built
             self.restart()
@@ -419,6 +424,11 @@ class SimulationPanel(QWidget):
         return self.runner.call(function, *args, on_return=on_return, on_error=on_error,
                                 **kwargs)
 
+    def redraw(self) -> None:
+        """Draw the last snapshot again (a view that changed what it shows of it)."""
+        if self.snapshot is not None:
+            self._draw(self.snapshot)
+
     def plots(self) -> list[pg.PlotItem]:
         """The panel's plots, in the order they were added."""
         return [plot for plot, _ in self._plots]
@@ -462,6 +472,8 @@ class SimulationPanel(QWidget):
         if plots:
             for plot, title in self._plots:
                 self._theme_plot(plot, title)
+        if self.explain is not None:
+            self.explain.restyle(theme)
         self.restyle(theme)
         if draw and self.snapshot is not None:
             self._draw(self.snapshot)
@@ -560,6 +572,8 @@ class SimulationPanel(QWidget):
             return
         try:
             self.render(snap)
+            if self.explain is not None:
+                self.explain.show(snap)
         except Exception as exc:  # noqa: BLE001 - a drawing bug must not kill the app
             text = traceback.format_exc()
             self.render_errors.append(text)

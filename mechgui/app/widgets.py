@@ -26,18 +26,22 @@ class DrawViewBox(pg.ViewBox):
     ``sigDraw(x, y)`` reports each point under the mouse in data coordinates
     while a click or drag lasts; ``sigDrawFinished`` when the button is
     released.  The right button keeps pyqtgraph's menu (export, view all).
+    With ``click_draws`` False only a drag draws: a click is left to the scene
+    (it selects an element, see :mod:`mechgui.app.explain`).
     """
 
     sigDraw = Signal(float, float)
     sigDrawFinished = Signal()
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, click_draws: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.drawing_enabled = True
+        self.click_draws = click_draws
         self.setMouseEnabled(x=False, y=False)
 
     def mouseClickEvent(self, ev) -> None:
-        if self.drawing_enabled and ev.button() == Qt.MouseButton.LeftButton:
+        if self.drawing_enabled and self.click_draws \
+                and ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             point = self.mapSceneToView(ev.scenePos())
             self.sigDraw.emit(point.x(), point.y())

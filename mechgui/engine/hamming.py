@@ -74,7 +74,9 @@ class HammingNet(Simulation):
     ``activations``, ``winner`` (for the current input, once settled),
     ``winners`` (one per input settled so far; None where the MaxNet failed),
     ``maxnet_status`` (this input's MaxNet status), ``epsilon`` (as used),
-    ``warning`` (when ε ≥ 1/m), ``weights`` (W = e/2, n × m), ``biases``.
+    ``warning`` (when ε ≥ 1/m), ``weights`` (W = e/2, n × m), ``biases``; the
+    last MaxNet iteration's operands: ``previous_activations`` (y before it; None
+    when the input was just presented) and ``step_epsilon`` (the ε it used).
     """
 
     name = "hamming"
@@ -89,6 +91,8 @@ class HammingNet(Simulation):
         self.input_index = index
         self.net_input = hamming_net_input(self.params.inputs[index], self.params.exemplars)
         self.activations = self.net_input.copy()
+        self.previous: np.ndarray | None = None  # y before the last iteration, and its ε
+        self.step_epsilon: float | None = None
         self.iteration = 0
         self._settle()
 
@@ -105,6 +109,7 @@ class HammingNet(Simulation):
         if self.maxnet_status != RUNNING:
             self._present(self.input_index + 1)
             return
+        self.previous, self.step_epsilon = self.activations, self.params.effective_epsilon
         self.activations = maxnet_update(self.activations, self.params.effective_epsilon)
         self.iteration += 1
         self._settle()
@@ -128,6 +133,8 @@ class HammingNet(Simulation):
             "warning": epsilon_warning(eps, exemplars.shape[0]),
             "weights": exemplars.T / 2,
             "biases": np.full(exemplars.shape[0], exemplars.shape[1] / 2),
+            "previous_activations": self.previous,
+            "step_epsilon": self.step_epsilon,
         }
 
     def summary(self, snap) -> dict[str, str]:

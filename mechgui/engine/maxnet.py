@@ -114,7 +114,10 @@ class MaxNet(Simulation):
     up to :data:`TRACKED_NODES` nodes with the largest initial activations) and
     ``trajectory`` (their activations, one row per entry of
     ``trajectory_steps``: every step t = 0, 1, … of a short run; a long run
-    keeps every 2nd, 4th, … step so that memory stays bounded).
+    keeps every 2nd, 4th, … step so that memory stays bounded).  The last step's
+    operands, for explaining it: ``previous_activations`` (a(t−1); None at t = 0)
+    and ``step_epsilon`` (the ε that step used, which a live change of ε since
+    does not alter; None at t = 0).
     """
 
     name = "maxnet"
@@ -123,6 +126,8 @@ class MaxNet(Simulation):
 
     def _reset(self) -> None:
         self.activations = np.array(self.params.activations, dtype=float)
+        self.previous: np.ndarray | None = None  # a(t − 1), and the ε of that step
+        self.step_epsilon: float | None = None
         self.tracked = np.argsort(-self.activations, kind="stable")[:TRACKED_NODES]
         self._trajectory = _trajectory(self.activations[self.tracked])
         self._settle()
@@ -131,6 +136,7 @@ class MaxNet(Simulation):
         self.status, self.winner = classify(self.activations)
 
     def _step(self) -> None:
+        self.previous, self.step_epsilon = self.activations, self.params.epsilon
         self.activations = maxnet_update(self.activations, self.params.epsilon)
         self._trajectory.add(self.step_count + 1, self.activations[self.tracked])
         self._settle()
@@ -154,6 +160,8 @@ class MaxNet(Simulation):
             "warning": epsilon_warning(self.params.epsilon, a.size),
             "leaders": np.flatnonzero(a == top) if top > 0 else np.empty(0, dtype=int),
             "tracked": self.tracked,
+            "previous_activations": self.previous,
+            "step_epsilon": self.step_epsilon,
             **self._trajectory_arrays(a[self.tracked]),
         }
 

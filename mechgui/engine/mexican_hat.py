@@ -78,7 +78,9 @@ class MexicanHat(Simulation):
     :data:`RECENT_PROFILES` steps up to t, as plotted in Fig. 4.3; every step
     t = 0 … t while t ≤ :data:`RECENT_PROFILES`), ``weights`` (w_k for
     k = −R2 … R2), ``status`` (``running``, then ``done`` at t_max, or
-    ``converged`` earlier if the profile stops changing).
+    ``converged`` earlier if the profile stops changing); for explaining the
+    last step, ``previous_activations`` (x at t − 1; None at t = 0) and the
+    parameters it used: ``r1``, ``r2``, ``c1``, ``c2``, ``x_max``.
 
     Memory and a snapshot's cost stay flat however long the run: the profiles kept
     are the signal and the recent ones, copied once per step shown.
@@ -118,8 +120,14 @@ class MexicanHat(Simulation):
             steps = np.concatenate([[0], np.arange(first, t + 1)]).astype(np.int64)
             self._shown = (t, Frozen(np.vstack([self.signal, *self.recent])), Frozen(steps))
         _, profiles, steps = self._shown
+        p = self.params
+        previous = None
+        if self.recent:
+            previous = self.recent[-2] if len(self.recent) > 1 else self.signal
         return {
             "activations": self.activations,
+            "previous_activations": previous,
+            "r1": p.r1, "r2": p.r2, "c1": p.c1, "c2": p.c2, "x_max": p.x_max,
             "profiles": profiles,
             "profile_steps": steps,
             "weights": self.weights,

@@ -29,6 +29,7 @@ from mechgui.engine import ParamSet
 from ..panel import SimulationPanel
 from ..theme import Theme
 from ..widgets import set_stretch
+from .art1_explain import ART1Explanation
 from .competitive import (
     TileView,
     bars,
@@ -102,6 +103,7 @@ class ART1Panel(SimulationPanel):
             self.sweep_plot.addItem(item)
         self.sweep_plot.setXRange(0, 1, padding=0.04)
         set_stretch(self.graphics, rows=(3, 2))
+        self.explain = ART1Explanation(self).explain  # read-outs under the mouse
         return holder
 
     def build_controls(self) -> QWidget:

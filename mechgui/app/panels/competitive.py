@@ -4,6 +4,7 @@ bars coloured one by one, and the fonts of text items."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -201,6 +202,18 @@ class TileView:
         """(top, left) of tile ``j`` in the image."""
         r, c = divmod(j, self.columns)
         return r * (self.shape[0] + self.gap), c * (self.shape[1] + GAP)
+
+    def tile_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(tile, component) of the image's pixel at (x, y); None between the tiles."""
+        rows, cols = self.shape
+        pitch_y, pitch_x = rows + self.gap, cols + GAP
+        r, c = math.floor(y / pitch_y), math.floor(x / pitch_x)
+        row, col = math.floor(y - r * pitch_y), math.floor(x - c * pitch_x)
+        j = r * self.columns + c
+        if 0 <= c < self.columns and 0 <= j < self.capacity and 0 <= row < rows \
+                and 0 <= col < cols:
+            return j, row * cols + col
+        return None
 
     def show(self, patterns: np.ndarray, labels: Sequence[str] = ()) -> None:
         """Draw the first ``len(patterns)`` tiles (the rest of the capacity stays empty)."""

@@ -33,6 +33,7 @@ from .competitive import (
     style_texts,
     wrap_names,
 )
+from .counterpropagation_explain import CounterpropagationExplanation
 
 __all__ = ["CounterpropagationPanel"]
 
@@ -119,6 +120,7 @@ class CounterpropagationPanel(SimulationPanel):
         self.wins_plot.setMouseEnabled(x=False, y=False)
         self.wins_bars = bars(self.wins_plot)
         self._side, self._side_plot = side, self.wins_plot
+        self.explain = CounterpropagationExplanation(self).explain  # read-outs under the mouse
         return holder
 
     def _show_side(self, plot: pg.PlotItem) -> None:

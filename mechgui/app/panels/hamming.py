@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from mechgui.engine import ParamSet
 from mechgui.engine.data import LETTER_COLS, LETTER_ROWS, load_letters
 
+from ..explain import stacked, teach_box
 from ..panel import SimulationPanel
 from ..theme import Theme, color
 from ..widgets import DrawViewBox, bar_edges, warning_banner
+from .hamming_explain import HammingExplanation
 
 __all__ = ["HammingPanel", "grid_shape", "exemplar_labels", "mosaic"]
 
@@ -198,6 +200,8 @@ class HammingPanel(SimulationPanel):
         self._exemplars = np.zeros((0, 0))
         self._gap = GAP
         self._yin_top = 1.0
+        self.explained = HammingExplanation(self)
+        self.explain = self.explained.explain
         return holder
 
     @staticmethod
@@ -245,7 +249,17 @@ class HammingPanel(SimulationPanel):
         col.addWidget(hint)
         self._rng = np.random.default_rng(43)
         self._show_noise(0)
-        return box
+        teach, self.teach_button = teach_box("an exemplar's bar or tile", "Play one input "
+                                             "in stages: the similarity layer, then each "
+                                             "MaxNet round until a unit wins")
+        self.teach_button.clicked.connect(self.teach_step)
+        return stacked(box, teach)
+
+    @Slot()
+    def teach_step(self) -> None:
+        """One input through the net in stages (see :mod:`.hamming_explain`)."""
+        if self.built:
+            self.explained.teach_step()
 
     # -- controls -------------------------------------------------------------------------
     @Slot(int)
@@ -530,6 +544,7 @@ class HammingPanel(SimulationPanel):
         else:
             self.warning_label.hide()
         self._show_winners(list(snap["winners"]), total)
+        self.explained.draw(snap)
 
     def _name(self, j: int | None) -> str:
         if j is None:
@@ -572,6 +587,7 @@ class HammingPanel(SimulationPanel):
         font.setPointSize(theme.font_size)
         self.n_text.setFont(font)
         self._style_labels()
+        self.explained.restyle(theme)
         if self._exemplars.size:  # lecture mode needs more room for the tile labels
             self.on_params(self.form.params)
 

@@ -31,6 +31,7 @@ from .competitive import (
     style_ring,
     style_texts,
 )
+from .lvq_explain import LVQExplanation
 
 __all__ = ["LVQPanel"]
 
@@ -101,6 +102,7 @@ class LVQPanel(SimulationPanel):
                                            col=0, left="distance", bottom="prototype j")
         self.distance_plot.setMouseEnabled(x=False, y=False)
         self.distance_bars = bars(self.distance_plot)
+        self.explain = LVQExplanation(self).explain  # read-outs under the mouse
         return holder
 
     # -- what the snapshot brings --------------------------------------------------------

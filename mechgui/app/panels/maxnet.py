@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 from mechgui.engine import ParamSet
 from mechgui.engine.maxnet import TRACKED_NODES
 
+from ..explain import stacked, teach_box
 from ..panel import SimulationPanel
 from ..theme import Theme, color
 from ..widgets import DrawViewBox, bar_edges, count_row, set_stretch, warning_banner
+from .maxnet_explain import MaxNetExplanation
 
 __all__ = ["MaxNetPanel"]
 
@@ -58,7 +60,7 @@ class MaxNetPanel(SimulationPanel):
         self.graphics = pg.GraphicsLayoutWidget()
         col.addWidget(self.graphics, 1)
 
-        self.bar_box = DrawViewBox()
+        self.bar_box = DrawViewBox(click_draws=False)  # a click selects the node
         self.bar_plot = self.add_plot(self.graphics, "Activations a<sub>j</sub>(t)", row=0, col=0,
                                       colspan=2, left="a<sub>j</sub>", bottom="node j",
                                       view_box=self.bar_box)
@@ -102,9 +104,24 @@ class MaxNetPanel(SimulationPanel):
         self.epsilon_text = pg.TextItem(anchor=(0.5, 0))
         self.gauge.addItem(self.epsilon_text)
         set_stretch(self.graphics, rows=(3, 2), cols=(3, 2))
+        self.explained = MaxNetExplanation(self)
+        self.explain = self.explained.explain
         return holder
 
     def build_controls(self) -> QWidget:
+        teach, self.teach_button = teach_box(
+            "a node's bar", "Play one step in stages: the activations before it, each node's "
+                            "inhibition ε·Σ of the others, then the cut at 0")
+        self.teach_button.clicked.connect(self.teach_step)
+        return stacked(self._input_controls(), teach)
+
+    @Slot()
+    def teach_step(self) -> None:
+        """One step played in stages (see :mod:`.maxnet_explain`)."""
+        if self.built:
+            self.explained.teach_step()
+
+    def _input_controls(self) -> QWidget:
         box = QGroupBox("Inputs")
         col = QVBoxLayout(box)
         row, self.node_count = count_row("nodes", "node-count", 5000, 10,
@@ -229,13 +246,13 @@ class MaxNetPanel(SimulationPanel):
         self.epsilon_text.setPos(epsilon, 0.98)
 
     def render(self, snap: Mapping[str, Any]) -> None:
-        a = np.asarray(snap["activations"], dtype=float)
+        a, before = self.explained.bars_for(snap)  # a teach step may show a(t − 1)
         m = a.size
         edges = bar_edges(m)
         if self._dragged is None:
             self._set_bars(a)
-        leaders = np.asarray(snap["leaders"], dtype=int)
-        winner = snap["winner"]
+        leaders = np.asarray(snap["leaders"] if not before else [], dtype=int)
+        winner = None if before else snap["winner"]
         if winner is not None:
             self.winner_bars.setData(edges[[winner, winner + 1]], a[[winner]])
             self.leader_bars.setData([], [])
@@ -251,7 +268,7 @@ class MaxNetPanel(SimulationPanel):
             label.setText(f"{a[j]:.3f}")
             label.setPos(j + 1, a[j])
             label.setColor(color("winner") if j == winner else pg.mkColor(self.theme.foreground))
-        self.time_label.setText(f"t = {snap['step']}")
+        self.time_label.setText(f"t = {snap['step'] - before}")
         (x0, x1), (y0, y1) = self.bar_plot.viewRange()
         self.time_label.setPos(x1, y1)
 
@@ -282,6 +299,7 @@ class MaxNetPanel(SimulationPanel):
             self.warning_label.show()
         else:
             self.warning_label.hide()
+        self.explained.draw(snap, a)
 
     # -- theme --------------------------------------------------------------------------
     def restyle(self, theme: Theme) -> None:
@@ -308,6 +326,7 @@ class MaxNetPanel(SimulationPanel):
             font.setPointSize(theme.tick_size)
             label.setFont(font)
         self._style_trajectories()
+        self.explained.restyle(theme)
 
     def _style_trajectories(self, points: int = 0) -> None:
         """Thick lines and markers for a lecture-sized run; thin lines for long ones

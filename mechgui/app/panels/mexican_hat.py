@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from mechgui.engine import ParamSet
 
+from ..explain import stacked, teach_box
 from ..panel import SimulationPanel
 from ..theme import Theme, color
 from ..widgets import DrawViewBox, bar_edges, count_row, set_stretch
+from .mexican_hat_explain import MexicanHatExplanation
 
 __all__ = ["MexicanHatPanel", "bump_signal", "two_bumps_signal", "noisy_bump_signal"]
 
@@ -145,6 +147,8 @@ class MexicanHatPanel(SimulationPanel):
         self.weight_plot.addItem(self.c2_text, ignoreBounds=True)
 
         set_stretch(self.graphics, rows=(3, 2), cols=(3, 2))
+        self.explained = MexicanHatExplanation(self)
+        self.explain = self.explained.explain
         return holder
 
     def build_controls(self) -> QWidget:
@@ -174,7 +178,7 @@ class MexicanHatPanel(SimulationPanel):
         hint.setWordWrap(True)
         col.addWidget(hint)
         self._rng = np.random.default_rng(4_2)
-        return box
+        return stacked(box, teach_box("a unit of the profile", None)[0])
 
     # -- controls -------------------------------------------------------------------------
     @Slot()
@@ -330,6 +334,7 @@ class MexicanHatPanel(SimulationPanel):
         self.set_title(self.profile_plot, f"Activation profile x<sub>i</sub>(t) at t = {t}{tail}")
         if self._drawn is None:
             self.signal_bars.setData(bar_edges(n), profiles[0])
+        self.explained.draw(snap)
 
     def _update_legend(self, t: int, first_t: int, count: int) -> None:
         key = (t, first_t, count, self.theme.name)
@@ -376,6 +381,7 @@ class MexicanHatPanel(SimulationPanel):
             item.setFont(font)
         self._legend_key = ()
         self._style_labels()
+        self.explained.restyle(theme)
         if hasattr(self, "weight_offsets"):  # re-place the texts for the new font sizes
             self.on_params(self.form.params)
 

@@ -134,8 +134,11 @@ class SOM(Simulation):
         self.winner: int | None = None
         self.input_index: int | None = None
         self._distances = np.empty(p.units)
+        #: The weights before the last input was presented (for explaining its Step 5).
+        self._weights_before = np.empty_like(self.weights)
         self._last_table = self._table
         self._last_alpha, self._last_radius = self._alpha, self._radius
+        self._last_neighborhood = p.neighborhood
         self._history = History(len(HISTORY_COLUMNS), HISTORY_ROWS, "thin")
         self._newest: tuple[int, tuple[float, ...]] | None = None  # the last epoch's row
         if len(self.data) * p.units > MAX_SNAPSHOT_PAIRS:
@@ -287,24 +290,32 @@ class SOM(Simulation):
     def _train(self, count: int) -> None:
         """Steps 3–5 for ``count`` inputs of the current epoch (not past its end), then
         the epoch's end if reached."""
-        p = self.params
         start, stop = self.position, self.position + count
-        kernels = _load_kernels() if self._ext is None else None
-        if self._ext is not None:
-            winner = self._train_extended(start, stop)
-        elif kernels is not None:
-            winner = kernels.train_samples(self.data, self.order, start, stop, self.weights,
-                                           self._topology_code, p.rows, p.cols, self._table,
-                                           self._distances)
-        else:
-            winner = self._train_numpy(start, stop)
+        if count > 1:
+            self._train_inputs(start, stop - 1)
+        # the last input alone, the weights kept before it (what a view explains)
+        np.copyto(self._weights_before, self.weights)
+        winner = self._train_inputs(stop - 1, stop)
         self.winner = int(winner)
         self.input_index = int(self.order[stop - 1])
         self._last_table = self._table
         self._last_alpha, self._last_radius = self._alpha, self._radius
+        self._last_neighborhood = self.params.neighborhood
         self.position = stop
         if self.position >= self.samples_per_epoch:
             self._end_epoch()
+
+    def _train_inputs(self, start: int, stop: int) -> int:
+        """Steps 3–5 for the inputs ``order[start:stop]``; the last one's winner."""
+        p = self.params
+        kernels = _load_kernels() if self._ext is None else None
+        if self._ext is not None:
+            return self._train_extended(start, stop)
+        if kernels is not None:
+            return kernels.train_samples(self.data, self.order, start, stop, self.weights,
+                                         self._topology_code, p.rows, p.cols, self._table,
+                                         self._distances)
+        return self._train_numpy(start, stop)
 
     def _train_numpy(self, start: int, stop: int) -> int:
         """The same Steps 3–5 as the compiled kernel, one numpy call per input."""
@@ -374,6 +385,26 @@ class SOM(Simulation):
         keep = rates != 0
         return near[keep], rates[keep]
 
+    def _step_explained(self) -> dict[str, Any]:
+        """The last step's operands for every unit: ``weights_before``, ``grid_distances``
+        d(J, j) and ``unit_rates`` (the rate each unit learned with, 0 if none); and
+        ``neighborhood`` (the h of that step: hard or gaussian)."""
+        p = self.params
+        if self.winner is None:
+            return {"weights_before": None, "grid_distances": None, "unit_rates": None,
+                    "neighborhood": p.neighborhood}  # (the next step's h)
+        units = np.arange(p.units)
+        d = None if p.topology == "none" else \
+            grid_distance(p.rows, p.cols, p.topology, self.winner, units)
+        if self._ext is not None:
+            rates = self._ext.last_rates.copy()
+        else:
+            rates = np.zeros(p.units)
+            near, near_rates = self._rates_around(self.winner, units, self._last_table)
+            rates[near] = near_rates
+        return {"weights_before": self._weights_before, "grid_distances": d,
+                "unit_rates": rates, "neighborhood": self._last_neighborhood}
+
     def _snapshot(self) -> dict[str, Any]:
         """The state after the last step.
 
@@ -392,7 +423,12 @@ class SOM(Simulation):
         unit's Σ_j, m × n × n; None for the Euclidean distance) and
         ``input_memberships`` (u_j of the last input; None unless fuzzy or before the
         first step).  With fuzzy memberships ``updated`` lists the units whose rate
-        is above :data:`SHOWN_RATE` of the largest.
+        is above :data:`SHOWN_RATE` of the largest.  The last step's operands (None
+        before the first step): ``weights_before`` (the weights just before its input),
+        ``grid_distances`` (d(J, j) of every unit; None without topology) and
+        ``unit_rates`` (every unit's rate α·h(d), or its fuzzy rate; 0 where it did not
+        learn); ``neighborhood``
+        (h of that step, or of the next one before the first: hard or gaussian).
         """
         p = self.params
         updated, rates = self._updated()
@@ -428,6 +464,7 @@ class SOM(Simulation):
             "sigmas": self.sigmas,
             "input_memberships": self._ext.last_memberships
             if shown and p.membership == "fuzzy" else None,
+            **self._step_explained(),
         }
 
     def history(self) -> dict[str, np.ndarray]:

@@ -31,6 +31,7 @@ from ...runner import Failure
 from ...theme import Theme
 from ...widgets import set_stretch
 from .controls import AutoencoderControls
+from .explain import AutoencoderExplanation
 from .views import CurvesView, ImagesView, LatentView
 
 __all__ = ["INTERPOLATION_STEPS", "AutoencoderPanel", "Latest"]
@@ -135,6 +136,7 @@ class AutoencoderPanel(SimulationPanel):
         self.point_view.clear("click the codes")
         self.interpolation_view.clear("press Interpolate")
         self.runner.playingChanged.connect(self._playing_changed)
+        self.explain = AutoencoderExplanation(self, KINDS).explain  # read-outs under the mouse
         return g
 
     def build_controls(self) -> QWidget:

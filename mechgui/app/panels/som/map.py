@@ -164,6 +164,10 @@ class MapView:
         maps.update(hits=hits, qe=qe, winners=np.asarray(winners))
         return maps
 
+    def show_values(self, values: np.ndarray, label: str) -> None:
+        """Colour the cells by one value per unit (a teach step's distances), scale ``label``."""
+        self._colour(np.asarray(values, dtype=float), label)
+
     def _colour(self, values: np.ndarray, colouring: str) -> None:
         finite = values[np.isfinite(values)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)

@@ -21,6 +21,7 @@ from mechgui.engine.datasets import load_csv
 from mechgui.engine.som import lattice_edges
 
 from ...drawing import DrawnPoints
+from ...explain import stacked, teach_box
 from ...filetasks import FileReader
 from ...panel import SimulationPanel
 from ...runner import MAX_SPEED
@@ -28,6 +29,7 @@ from ...theme import Theme
 from ...widgets import set_stretch
 from .controls import SOMControls
 from .curves import CurvesView
+from .explain import SOMExplanation
 from .geometry import map_layout
 from .map import COLOURINGS, MAX_LABELLED_UNITS, MapView
 from .matrix import MatrixView
@@ -114,6 +116,8 @@ class SOMPanel(SimulationPanel):
 
         self.drawn = DrawnPoints(self.space.box, parent=self)
         self.drawn.changed.connect(self._drawn_changed)
+        self.explained = SOMExplanation(self)
+        self.explain = self.explained.explain
         return holder
 
     def build_controls(self) -> QWidget:
@@ -127,7 +131,17 @@ class SOMPanel(SimulationPanel):
         self._reader.progressed.connect(c.show_reading)
         c.use_drawn_button.clicked.connect(self.use_drawn_points)
         c.clear_drawn_button.clicked.connect(self.clear_drawn_points)
-        return c
+        teach, self.teach_button = teach_box(
+            "a unit", "Play one sample in stages: the input, the distances, the winner, its "
+                      "neighbourhood at R, the moves α(x − w), the update")
+        self.teach_button.clicked.connect(self.teach_step)
+        return stacked(c, teach)
+
+    @Slot()
+    def teach_step(self) -> None:
+        """One sample played in stages (see :mod:`.explain`)."""
+        if self.built:
+            self.explained.teach_step()
 
     # -- commands ---------------------------------------------------------------------
     def step_size(self) -> int:
@@ -393,6 +407,9 @@ class SOMPanel(SimulationPanel):
 
     # -- rendering ----------------------------------------------------------------------
     def render(self, snap: Mapping[str, Any]) -> None:
+        if self.explained.holds(snap):  # a teach step draws it in stages
+            self._map_stale = True
+            return
         self._follow(snap)
         if self._dim == 2:
             self.space.draw(snap, self._trace_span())
@@ -407,6 +424,7 @@ class SOMPanel(SimulationPanel):
                 self.space.colour_data(snap)
             self.curves.draw(snap)
             self._show_info(snap)
+        self.explained.draw(snap)
 
     def _show_info(self, snap: Mapping[str, Any]) -> None:
         winner = snap["winner"]
@@ -424,7 +442,7 @@ class SOMPanel(SimulationPanel):
         font = self.info_label.font()
         font.setPointSize(theme.font_size)
         self.info_label.setFixedHeight(2 * QFontMetrics(font).lineSpacing() + 6)
-        for view in (self.space, self.matrix, self.map, self.curves):
+        for view in (self.space, self.matrix, self.map, self.curves, self.explained):
             view.restyle(theme)
         if self._geometry is not None:
             self.set_title(self.map.plot, self.map.title())
