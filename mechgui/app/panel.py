@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QGroupBox,
     QLabel,
     QScrollArea,
@@ -33,6 +32,7 @@ from mechgui.engine import (ParameterError, ParamSet, Simulation, load_preset, m
 from . import errors
 from .explain import Explainer
 from .paramform import ParamForm
+from .presetbox import CUSTOM, PresetBox
 from .runner import EngineRunner, Failure
 from .theme import NORMAL, Theme, apply_plot_theme
 from .transport import SPEEDS, TransportBar, status_text
@@ -40,7 +40,6 @@ from .widgets import RoomyAxis
 
 __all__ = ["SimulationPanel", "TransportBar", "SPEEDS", "status_text", "all_panels"]
 
-CUSTOM = "(custom)"
 #: A frame counts as drawn when its canvases have not painted for this long (ms) …
 PAINT_QUIET_MS = 1
 #: … or, if nothing painted at all, after this long.
@@ -154,26 +153,8 @@ class SimulationPanel(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 4, 0)
 
-        preset_box = QGroupBox("Preset")
-        pl = QVBoxLayout(preset_box)
-        self.preset_combo = QComboBox()
-        self.preset_combo.setObjectName("preset-combo")
-        for preset in self.presets.values():
-            self.preset_combo.addItem(preset.title, preset.name)
-            self.preset_combo.setItemData(self.preset_combo.count() - 1,
-                                          f"{preset.title} — {preset.name}",
-                                          Qt.ItemDataRole.ToolTipRole)
-        self.preset_combo.addItem(CUSTOM, CUSTOM)
-        self.preset_combo.setToolTip("Load a worked example or a lecture scenario")
-        # a long preset title must not widen the side bar beyond the window
-        self.preset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(16)
-        pl.addWidget(self.preset_combo)
-        self.preset_description = QLabel()
-        self.preset_description.setWordWrap(True)
-        self.preset_description.setObjectName("preset-description")
-        pl.addWidget(self.preset_description)
+        preset_box = self._preset_box = PresetBox(self.presets)
+        self.preset_combo, self.preset_description = preset_box.combo, preset_box.description
         side_layout.addWidget(preset_box)
 
         form_box = QGroupBox("Parameters")
@@ -468,7 +449,7 @@ class SimulationPanel(QWidget):
         self._pending_theme = None
         self.theme = theme
         self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
-        self._fit_preset_menu()
+        self._preset_box.fit_menu()
         if plots:
             for plot, title in self._plots:
                 self._theme_plot(plot, title)
@@ -484,13 +465,6 @@ class SimulationPanel(QWidget):
             self.on_params(params)
 
     # -- internals ---------------------------------------------------------------------
-    def _fit_preset_menu(self) -> None:
-        """The open menu is as wide as its longest title (the closed box may shorten it)."""
-        combo = self.preset_combo
-        metrics = combo.view().fontMetrics()
-        widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
-        combo.view().setMinimumWidth(widest + 40)
-
     def _make_simulation(self) -> Simulation:
         """Called on the engine thread when it starts (the engine's libraries load there)."""
         return model_class(self.model)(self._initial_params, seed=self._initial_seed)
@@ -505,10 +479,7 @@ class SimulationPanel(QWidget):
     def _show_preset(self, name: str) -> None:
         """Show ``name`` (or CUSTOM) in the preset menu, without loading anything."""
         self.preset_name = name
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(self.preset_combo.findData(name))
-        self.preset_combo.blockSignals(False)
-        self._show_preset_description()
+        self._preset_box.show_preset(name, self.presets.get(name))
 
     def _adopt(self, params: ParamSet) -> None:
         self._show_preset(CUSTOM)
@@ -529,9 +500,7 @@ class SimulationPanel(QWidget):
             self._show_preset_description()
 
     def _show_preset_description(self) -> None:
-        preset = self.presets.get(self.preset_name)
-        self.preset_description.setText(preset.description if preset else
-                                        "Your own parameters: edit them below.")
+        self._preset_box.describe(self.presets.get(self.preset_name))
 
     @Slot(int)
     def _speed_changed(self, index: int) -> None:
