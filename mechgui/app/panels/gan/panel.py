@@ -1,6 +1,6 @@
-"""The GAN tab: its commands (Step D, Step G, slow motion, drawing a target, model files), and
-each snapshot handed to the page it belongs to (:mod:`.plane`, :mod:`.line`, :mod:`.cgan`),
-the curves and the strip above.  The costly parts are drawn on the snapshot's detailed frames
+"""The GAN tab: its commands (Step D, Step G, slow motion, drawing a target, model files, the
+digit the conditional GAN's grid draws), and each snapshot handed to the page it belongs to
+(:mod:`.plane`, :mod:`.line`, :mod:`.cgan`, :mod:`.images`), the curves and the strip above.  The costly parts are drawn on the snapshot's detailed frames
 (at most ``detail_rate`` a second while playing fast) or when what they show changes."""
 
 from __future__ import annotations
@@ -25,21 +25,22 @@ from .banner import TopBar
 from .cgan import CGANView
 from .controls import GANControls
 from .curves import CurvesView
+from .images import ImagesView
 from .line import LineView
 from .plane import PlaneView
 from .slowmotion import SlowMotion
 
-__all__ = ["GANPanel", "PAGE_2D", "PAGE_1D", "PAGE_CGAN"]
+__all__ = ["GANPanel", "PAGE_2D", "PAGE_1D", "PAGE_CGAN", "PAGE_IMAGES"]
 
-PAGE_2D, PAGE_1D, PAGE_CGAN = 0, 1, 2
+PAGE_2D, PAGE_1D, PAGE_CGAN, PAGE_IMAGES = 0, 1, 2, 3
 
 
 class GANPanel(SimulationPanel):
-    """The 2-D plane, the 1-D densities or the cGAN's views, over the curves."""
+    """The 2-D plane, the 1-D densities, the cGAN's views or the digits, over the curves."""
 
     model = "gan"
     default_speed = MAX_SPEED
-    hidden_params = ("data",)
+    hidden_params = ("data", "digit")
     # Each frame costs the engine a pass of G over the frame's 2048 noise points and of
     # D's gradient at 256 of them, and the GUI thread a repaint (beside the engine, on the
     # machine's other core): 40 frames a second are smooth and leave the engine more than
@@ -83,7 +84,9 @@ class GANPanel(SimulationPanel):
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.cgan = CGANView(self)
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
-        for view in (self.plane, self.line, self.cgan):  # in the order of PAGE_*
+        self.images = ImagesView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
+        for view in (self.plane, self.line, self.cgan, self.images):  # in the order of PAGE_*
             self.stack.addWidget(view.graphics)
         self.curves = CurvesView(self)
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
@@ -109,6 +112,7 @@ class GANPanel(SimulationPanel):
         c.clear_drawing_button.clicked.connect(self.clear_drawing)
         c.save_button.clicked.connect(self._save_dialog)
         c.load_button.clicked.connect(self._load_dialog)
+        c.digit_combo.activated.connect(self._digit_chosen)
         return c
 
     # -- commands ------------------------------------------------------------------------
@@ -125,6 +129,15 @@ class GANPanel(SimulationPanel):
             check.setChecked(on)
             check.blockSignals(False)
         self._redraw()
+
+    def choose_digit(self, digit: int | None) -> bool:
+        """The conditional GAN's grid draws ``digit`` (0–9) in every cell, or (None) a row
+        per digit; False, with a message, where the GAN has no labels."""
+        return self.submit_params(digit=digit)
+
+    @Slot(int)
+    def _digit_chosen(self, index: int) -> None:
+        self.choose_digit(self.controls.digit_combo.itemData(index))
 
     def step_discriminator(self, n: int | None = None) -> None:
         """``n`` updates of D alone (G frozen); by default as many as the controls say."""
@@ -315,7 +328,7 @@ class GANPanel(SimulationPanel):
             return
         self.pause()
         self.clear_drawing()
-        if self.stack.currentIndex() == PAGE_CGAN:
+        if self.stack.currentIndex() in (PAGE_CGAN, PAGE_IMAGES):
             self.stack.setCurrentIndex(PAGE_2D)
         self._set_drawing_mode(True)
         self.show_message("Drawing mode: drag with the left mouse button to paint the target "
@@ -335,11 +348,12 @@ class GANPanel(SimulationPanel):
 
     # -- rendering -----------------------------------------------------------------------
     def restart(self) -> None:
-        for view in (self.plane, self.line, self.cgan, self.curves):
+        for view in (self.plane, self.line, self.cgan, self.images, self.curves):
             view.restart()
 
     def on_params(self, params: ParamSet) -> None:
         self.curves.plan(params)
+        self.controls.show_params(params)
 
     def render(self, snap: Mapping[str, Any]) -> None:
         if self.slow.playing and snap["done"]:
@@ -361,6 +375,8 @@ class GANPanel(SimulationPanel):
             self.plane.draw(snap, detail, keep_range=self.drawing)
         elif page == PAGE_1D:
             self.line.draw(snap, detail, keep_range=self.drawing)
+        elif page == PAGE_IMAGES:
+            self.images.draw(snap, detail)
         else:
             self.cgan.draw(snap, detail)
         if detail:
@@ -375,12 +391,14 @@ class GANPanel(SimulationPanel):
             self._draw(self.snapshot)
 
     def restyle(self, theme: Theme) -> None:
-        for view in (self.plane, self.line, self.cgan, self.curves, self.top):
+        for view in (self.plane, self.line, self.cgan, self.images, self.curves, self.top):
             view.restyle(theme)
         self._stale = True
 
 
 def _page_for(snap: Mapping[str, Any]) -> int:
+    if "image_shape" in snap:
+        return PAGE_IMAGES
     if "observations" in snap:
         return PAGE_CGAN
     return PAGE_1D if int(snap["dimension"]) == 1 else PAGE_2D
