@@ -11,15 +11,17 @@ torch = pytest.importorskip("torch")
 
 from mechgui.cli import main  # noqa: E402
 from mechgui.engine import ParameterError, create, load_preset  # noqa: E402
-from mechgui.engine.digit_classifier import classify  # noqa: E402
+from mechgui.engine.digit_classifier import classifier, classify  # noqa: E402
 from mechgui.engine.digits import load_digits  # noqa: E402
-from mechgui.engine.gan import GAN, image_frames  # noqa: E402
-from mechgui.engine.gan.images import CONFIDENT, nearest_images, read_digits, to_pixels  # noqa: E402
+from mechgui.engine.gan import GAN  # noqa: E402
+from mechgui.engine.gan.image_networks import ConvAsMatrix  # noqa: E402
+from mechgui.engine.gan.image_frames import (GRID_SAMPLES, MEASURED_SAMPLES,  # noqa: E402
+                                             REAL_SHOWN)
+from mechgui.engine.gan.images import (CONFIDENT, class_probabilities,  # noqa: E402
+                                       nearest_images, read_digits, to_pixels)
 from mechgui.engine.metrics import measure, metrics_for  # noqa: E402
 
 PIXELS = 64
-GRID_SAMPLES, REAL_SHOWN = image_frames.GRID_SAMPLES, image_frames.REAL_SHOWN
-MEASURED_SAMPLES = image_frames.MEASURED_SAMPLES
 #: A small digits GAN for the tests that need no trained one.
 SMALL = dict(dataset="digits", hidden_layers=1, hidden_units=32, noise_dim=8, batch_size=32,
              channels=4)
@@ -77,6 +79,12 @@ def test_the_digits_gan_draws_at_least_8_of_the_10_digits(mlp):
     assert metrics["digit_score"] > 4 and metrics["conditional_accuracy"] is None
     # a sample is not a copy: its nearest training image differs from it
     assert np.all(snap["nearest_distance"] > 0.02)
+
+
+def test_the_convolutional_pair_draws_at_least_8_of_the_10_digits():
+    torch.set_num_threads(1)
+    snap = preset_run("digits-conv").snapshot()
+    assert snap["metrics"]["modes_covered"] >= 8 and snap["confident_share"] > 0.3
 
 
 def test_the_conditional_gan_draws_the_digit_asked_for(cgan):
@@ -155,12 +163,13 @@ def test_the_grid_is_g_of_a_fixed_noise_batch_and_frames_do_not_change_the_run()
 
 def test_the_classifier_reads_the_training_digits_and_one_digit_is_mode_collapse():
     images, labels = load_digits()
+    probabilities = class_probabilities(torch.tensor(np.array(images)))
+    np.testing.assert_allclose(probabilities, classifier().probabilities(images), atol=1e-5)
     shares = np.bincount(labels) / len(labels)
-    reading = read_digits(images, shares)
+    reading = read_digits(probabilities, shares)
     assert reading.covered == 10 and reading.confident_share > 0.9
     assert reading.js_divergence < 0.01
-    sevens = images[labels == 7]
-    collapsed = read_digits(sevens, shares)
+    collapsed = read_digits(probabilities[labels == 7], shares)
     assert collapsed.covered == 1 and collapsed.class_histogram[7] > 0.9
     assert collapsed.js_divergence > 0.5 and collapsed.score < 1.5
     index, distance = nearest_images(images[:5], images)
@@ -214,6 +223,33 @@ def test_the_conv_passes_equal_autograd_and_the_optimiser():
         assert fast.loss_g == pytest.approx(loss.item(), rel=1e-6)
         for key, value in weights(slow).items():
             torch.testing.assert_close(weights(fast)[key], value, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("transposed,channels_in,size,labels", [
+    (False, 1, 8, 0), (False, 1, 8, 10), (False, 3, 4, 0), (True, 6, 2, 0), (True, 3, 4, 0)])
+def test_a_layer_of_the_conv_pair_is_torchs_convolution(transposed, channels_in, size, labels):
+    """Kernel 4, stride 2, padding 1, as ``nn.Conv2d`` or ``nn.ConvTranspose2d`` computes it
+    with the same weights (the label columns as constant maps), gradients included."""
+    torch.manual_seed(7)
+    layer = ConvAsMatrix(channels_in, 5, size, transposed=transposed, labels=labels)
+    maps = channels_in + labels
+    torch_layer = (torch.nn.ConvTranspose2d(maps, 5, 4, 2, 1) if transposed
+                   else torch.nn.Conv2d(maps, 5, 4, 2, 1))
+    with torch.no_grad():
+        layer.weight.normal_()
+        layer.bias.normal_()
+        torch_layer.weight.copy_(layer.weight)
+        torch_layer.bias.copy_(layer.bias)
+    x = torch.rand(6, channels_in * size * size)
+    label = torch.eye(10)[torch.arange(6) % 10][:, :labels]
+    constant = label[:, :, None, None].expand(6, labels, size, size)
+    expected = torch_layer(torch.cat([x.view(6, channels_in, size, size), constant], 1))
+    got = layer(torch.cat([x, label], 1))
+    torch.testing.assert_close(got, expected.flatten(1), rtol=1e-5, atol=1e-5)
+    got.square().sum().backward()
+    expected.square().sum().backward()
+    torch.testing.assert_close(layer.weight.grad, torch_layer.weight.grad, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(layer.bias.grad, torch_layer.bias.grad, rtol=1e-4, atol=1e-4)
 
 
 def test_slow_motion_and_single_network_steps_on_the_conv_pair():

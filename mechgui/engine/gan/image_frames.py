@@ -17,7 +17,7 @@ from ..history import History
 from . import passes
 from .compiled import joined
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, history_table, nan_if_none
-from .images import DigitsTarget, nearest_images, read_digits, to_pixels
+from .images import DigitsTarget, class_probabilities, nearest_images, read_digits, to_pixels
 from .params import D_OUTPUTS, GANParams
 
 __all__ = [
@@ -33,9 +33,9 @@ __all__ = [
 GRID_SAMPLES, GRID_COLUMNS = 100, 10
 #: Images generated from a second fixed noise batch for the classifier's reading and D's
 #: accuracy (the cGAN's: as many of each digit).
-MEASURED_SAMPLES = 1000
+MEASURED_SAMPLES = 500
 #: Real images shown (two of each digit) and real images D's accuracy is measured on.
-REAL_SHOWN, REAL_MEASURED = 20, 500
+REAL_SHOWN, REAL_MEASURED = 20, 250
 
 
 class ImageViews:
@@ -106,8 +106,9 @@ class ImageViews:
             return super()._snapshot()  # type: ignore[misc]
         z, c, labels = self._grid_inputs()
         with torch.no_grad():
-            samples = to_pixels(self.G(joined(z, c)))
-        self._frame_samples = samples   # for _snapshot_detail, right after
+            pixels = to_pixels(self.G(joined(z, c)))
+        self._frame_samples = pixels   # for _snapshot_detail, right after
+        samples = pixels.numpy()
         p = self.params
         return {
             "dimension": self.dim,
@@ -150,8 +151,8 @@ class ImageViews:
             level = passes.threshold(out_real, out_fake, self._loss_code)
             accuracy_real = float((out_real > level).float().mean())
             accuracy_fake = float((out_fake <= level).float().mean())
-        reading = read_digits(to_pixels(fake), target.class_shares)
-        index, distance = nearest_images(self._frame_samples, target.images)
+        reading = read_digits(class_probabilities(to_pixels(fake)), target.class_shares)
+        index, distance = nearest_images(self._frame_samples, target.training)
         metrics: dict[str, Any] = {
             "js_divergence": reading.js_divergence,
             "modes_covered": reading.covered,

@@ -26,7 +26,7 @@ def _apply(params: list[torch.Tensor], grads: tuple[torch.Tensor, ...], loss: to
         return False
     for q, g in zip(params, grads):
         q.grad = g
-    opt.step()
+    passes.optimizer_step(opt)
     return True
 
 

@@ -8,12 +8,15 @@ networks see them in [−1, 1]) and, for the conditional GAN, each digit's label
 samples: the shipped digit classifier labels the generated images; the share of each class,
 the share of confident samples and the classes covered are what a snapshot shows, so mode
 collapse is seen as bars vanishing.  :func:`nearest_images` finds each generated image's
-nearest training image (a memorisation check).
+nearest training image (a memorisation check).  Both compute with torch on the engine's
+threads (the classifier's own weights, applied as :mod:`..digit_classifier` does): numpy's
+BLAS would start threads of its own for every product.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -23,8 +26,8 @@ from ..digits import CLASSES, DIGITS_SHAPE, load_digits
 from .metrics import js_from_histograms
 from .targets import Target
 
-__all__ = ["CONFIDENT", "COVERED_SHARE", "DigitReading", "DigitsTarget", "nearest_images",
-           "read_digits", "to_pixels"]
+__all__ = ["CONFIDENT", "COVERED_SHARE", "DigitReading", "DigitsTarget", "class_probabilities",
+           "nearest_images", "read_digits", "to_pixels"]
 
 #: A generated image is a confident sample when the classifier gives its class at least this
 #: probability.
@@ -56,6 +59,8 @@ class DigitsTarget(Target):
         self._images_t = torch.tensor(np.array(self.images), device=device)
         self._labels_t = torch.tensor(np.array(self.labels), device=device)
         self._eye = torch.eye(CLASSES, device=device)
+        #: The training images as nearest_images takes them (float64, their squared norms).
+        self.training = _Training(torch.tensor(np.array(self.images), dtype=torch.float64))
         return self
 
     def sample(self, n: int, gen: torch.Generator) -> torch.Tensor:
@@ -72,10 +77,24 @@ class DigitsTarget(Target):
         return self._eye[torch.as_tensor(np.asarray(labels), device=self.device)]
 
 
-def to_pixels(net_output: torch.Tensor) -> np.ndarray:
+def to_pixels(net_output: torch.Tensor) -> torch.Tensor:
     """Images in [0, 1] (float64 rows, on the CPU) from the networks' [−1, 1] coordinates; an
     MLP's output is linear, so it is clipped."""
-    return (net_output.double() * 0.5 + 0.5).clamp_(0.0, 1.0).cpu().numpy()
+    return (net_output.double() * 0.5 + 0.5).clamp_(0.0, 1.0).cpu()
+
+
+@lru_cache(maxsize=1)
+def _classifier_weights() -> tuple[torch.Tensor, ...]:
+    c = classifier()
+    return tuple(torch.tensor(np.array(w), dtype=torch.float64) for w in (c.w1, c.b1, c.w2, c.b2))
+
+
+def class_probabilities(pixels: torch.Tensor) -> np.ndarray:
+    """(n, 10) class probabilities of (n, 64) images in [0, 1] by the shipped digit
+    classifier (its formula, :meth:`~..digit_classifier.DigitClassifier.probabilities`)."""
+    w1, b1, w2, b2 = _classifier_weights()
+    logits = torch.tanh(pixels.double() @ w1 + b1) @ w2 + b2
+    return torch.softmax(logits, dim=1).numpy()
 
 
 @dataclass(frozen=True)
@@ -96,12 +115,12 @@ class DigitReading:
     labels: np.ndarray
 
 
-def read_digits(images: np.ndarray, class_shares: np.ndarray) -> DigitReading:
-    """The classifier's reading of ``images`` (rows of 8 × 8 pixels in [0, 1])."""
-    probabilities = classifier().probabilities(images)
+def read_digits(probabilities: np.ndarray, class_shares: np.ndarray) -> DigitReading:
+    """The reading of a batch of images from the classifier's ``probabilities`` (n × 10; see
+    :func:`class_probabilities`), against the training images' ``class_shares``."""
     labels = probabilities.argmax(axis=1)
     confident = probabilities.max(axis=1) >= CONFIDENT
-    n = max(len(images), 1)
+    n = max(len(probabilities), 1)
     histogram = np.bincount(labels, minlength=CLASSES) / n
     sure = np.bincount(labels[confident], minlength=CLASSES) / n
     return DigitReading(
@@ -111,12 +130,22 @@ def read_digits(images: np.ndarray, class_shares: np.ndarray) -> DigitReading:
         score=digit_score(probabilities), labels=labels)
 
 
-def nearest_images(images: np.ndarray, training: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class _Training:
+    """Training images (float64 rows) and their squared norms, computed once."""
+
+    def __init__(self, images: torch.Tensor) -> None:
+        self.images = images
+        self.norms = (images * images).sum(1)
+
+
+def nearest_images(images: torch.Tensor | np.ndarray, training: _Training | np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``images``: the index of its nearest training image (Euclidean, over the
     pixels) and the root-mean-square pixel difference to it."""
-    x = np.asarray(images, dtype=np.float64)
-    t = np.asarray(training, dtype=np.float64)
-    distance2 = (x * x).sum(1)[:, None] - 2.0 * x @ t.T + (t * t).sum(1)[None, :]
-    index = distance2.argmin(axis=1)
-    best = np.maximum(distance2[np.arange(len(x)), index], 0.0)
-    return index, np.sqrt(best / x.shape[1])
+    if not isinstance(training, _Training):
+        training = _Training(torch.tensor(np.array(training), dtype=torch.float64))
+    x = images.double() if isinstance(images, torch.Tensor) else \
+        torch.tensor(np.array(images, dtype=np.float64))
+    distance2 = (x * x).sum(1)[:, None] - 2.0 * x @ training.images.T + training.norms[None, :]
+    best, index = distance2.min(dim=1)
+    return index.numpy(), torch.sqrt(best.clamp_(min=0.0) / x.shape[1]).numpy()

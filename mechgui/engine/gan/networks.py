@@ -47,7 +47,8 @@ def build_networks(p: GANParams, dim: int, conditions: int, device: torch.device
                    gen: torch.Generator) -> tuple[nn.Sequential, nn.Sequential]:
     """G: noise (and the cGAN's ``conditions`` columns) → a point; D: a point (and the
     conditions) → one output.  Both initialised from ``gen``, G first."""
-    G = build_mlp(p.noise_dim + conditions, dim, p.hidden_layers, p.hidden_units, p.activation).to(device)
+    G = build_mlp(p.noise_dim + conditions, dim, p.hidden_layers, p.hidden_units,
+                  p.activation).to(device)
     D = build_mlp(dim + conditions, 1, p.hidden_layers, p.hidden_units, p.activation).to(device)
     init_mlp(G, gen)
     init_mlp(D, gen)

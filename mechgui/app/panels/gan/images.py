@@ -69,21 +69,26 @@ def pair_mosaic(samples: np.ndarray, nearest: np.ndarray | None, shape: tuple[in
     n = len(samples)
     rows = max(1, -(-n // cols))
     cell_h, cell_w, gap_r, gap_c = pair_layout(shape, nearest is not None, beside)
-    out = np.empty((rows * cell_h + (rows - 1) * gap_r + 2,
-                    cols * cell_w + (cols - 1) * gap_c + 2, 3))
+
+    def cells(images: np.ndarray, ink: tuple[int, int, int]) -> np.ndarray:
+        """The images inked, one per cell (rows, h, cols, w, 3); empty cells grey."""
+        out = np.empty((rows * cols, h, w, 3))
+        out[:] = _GAP_COLOUR
+        out[:n] = _inked(np.asarray(images).reshape(n, h, w), ink)
+        return out.reshape(rows, cols, h, w, 3).transpose(0, 2, 1, 3, 4)
+
+    grid = np.empty((rows, cell_h + gap_r, cols, cell_w + gap_c, 3))
+    grid[:] = _GAP_COLOUR
+    grid[:, :h, :, :w] = cells(samples, SAMPLE_INK)
+    if nearest is not None:
+        if beside:
+            grid[:, :h, :, w + 1:2 * w + 1] = cells(nearest, NEAREST_INK)
+        else:
+            grid[:, h + 1:2 * h + 1, :, :w] = cells(nearest, NEAREST_INK)
+    grid = grid.reshape(rows * (cell_h + gap_r), cols * (cell_w + gap_c), 3)
+    out = np.empty((grid.shape[0] - gap_r + 2, grid.shape[1] - gap_c + 2, 3))
     out[:] = _GAP_COLOUR
-    inked = _inked(np.asarray(samples).reshape(n, h, w), SAMPLE_INK)
-    matched = None if nearest is None else \
-        _inked(np.asarray(nearest).reshape(n, h, w), NEAREST_INK)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        top, left = 1 + r * (cell_h + gap_r), 1 + c * (cell_w + gap_c)
-        out[top:top + h, left:left + w] = inked[i]
-        if matched is not None:
-            if beside:
-                out[top:top + h, left + w + 1:left + 2 * w + 1] = matched[i]
-            else:
-                out[top + h + 1:top + 2 * h + 1, left:left + w] = matched[i]
+    out[1:-1, 1:-1] = grid[:grid.shape[0] - gap_r, :grid.shape[1] - gap_c]
     return out.round().astype(np.ubyte)
 
 
@@ -222,8 +227,10 @@ class ImagesView:
         font = QFont()
         font.setPointSize(theme.tick_size + 2)
         font.setBold(True)
-        self.samples_plot.getAxis("left").setTickFont(font)
-        self.samples_plot.getAxis("left").setTextPen(pg.mkPen(color(theme.foreground)))
+        rows = self.samples_plot.getAxis("left")  # the digits of the rows, without a line
+        rows.setTickFont(font)
+        rows.setPen(pg.mkPen(0, 0, 0, 0))
+        rows.setTextPen(pg.mkPen(color(theme.foreground)))
         self._show_keys()
 
 

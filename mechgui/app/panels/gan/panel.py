@@ -1,7 +1,8 @@
 """The GAN tab: its commands (Step D, Step G, slow motion, drawing a target, model files, the
 digit the conditional GAN's grid draws), and each snapshot handed to the page it belongs to
-(:mod:`.plane`, :mod:`.line`, :mod:`.cgan`, :mod:`.images`), the curves and the strip above.  The costly parts are drawn on the snapshot's detailed frames
-(at most ``detail_rate`` a second while playing fast) or when what they show changes."""
+(:mod:`.plane`, :mod:`.line`, :mod:`.cgan`, :mod:`.images`), the curves and the strip above.
+The costly parts are drawn on the snapshot's detailed frames (at most ``detail_rate`` a second
+while playing fast) or when what they show changes."""
 
 from __future__ import annotations
 
@@ -360,6 +361,7 @@ class GANPanel(SimulationPanel):
             self.slow.stop()
         page = _page_for(snap)
         if self.stack.currentIndex() != page and not self.drawing:
+            self._share_height(page == PAGE_IMAGES, self.stack.currentIndex() == PAGE_IMAGES)
             self.stack.setCurrentIndex(page)
         message = str(snap.get("message") or "")
         if message != self._last_message:
@@ -383,6 +385,16 @@ class GANPanel(SimulationPanel):
             self.curves.draw(snap)
             self.top.show_readout(snap)
             self.top.show_state(snap, pretrained=bool(self.form.params.pretrain_d))
+
+    def _share_height(self, images: bool, from_images: bool) -> None:
+        """The digits' grid wants height more than the curves: their page takes 13 parts of
+        20 of the splitter; the other pages 3 of 5, as built (a lecturer may drag it)."""
+        if images == from_images:
+            return
+        total = sum(self.split.sizes())
+        if total > 0:
+            share = 0.65 if images else 0.6
+            self.split.setSizes([round(share * total), total - round(share * total)])
 
     def _redraw(self) -> None:
         """Draw the snapshot shown again, costly parts included."""
