@@ -19,7 +19,8 @@ from .params import D_OUTPUTS, GANParams
 from .passes import FastMLP
 from .targets import RosenbrockTarget, Target, rosenbrock
 
-__all__ = ["FrameViews", "VIS_SAMPLES", "ARROW_SAMPLES", "LOSS_COLUMNS", "METRIC_COLUMNS"]
+__all__ = ["FrameViews", "VIS_SAMPLES", "ARROW_SAMPLES", "LOSS_COLUMNS", "METRIC_COLUMNS",
+           "history_table", "nan_if_none"]
 
 VIS_SAMPLES = 2048      # fixed noise / data points shown and measured in every snapshot
 ARROW_SAMPLES = 256     # the first generated points carry a gradient arrow
@@ -187,11 +188,11 @@ class FrameViews:
         if version != self._metric_version:  # one row per state of the networks
             self._metric_version = version
             self._metric_history.add(self.step_count, (metrics["js_divergence"],
-                                                       _nan_if_none(metrics["modes_covered"]),
-                                                       _nan_if_none(metrics["high_quality"])))
+                                                       nan_if_none(metrics["modes_covered"]),
+                                                       nan_if_none(metrics["high_quality"])))
         self._flush_history()
-        keys["history"] = _history_table(self._history, LOSS_COLUMNS)
-        keys["metric_history"] = _history_table(self._metric_history, METRIC_COLUMNS)
+        keys["history"] = history_table(self._history, LOSS_COLUMNS)
+        keys["metric_history"] = history_table(self._metric_history, METRIC_COLUMNS)
         return keys
 
     def _manifold_array(self, arr: np.ndarray) -> np.ndarray:
@@ -265,10 +266,10 @@ class FrameViews:
         return row
 
 
-def _history_table(history: History, names: tuple[str, ...]) -> dict[str, Any]:
+def history_table(history: History, names: tuple[str, ...]) -> dict[str, Any]:
     """A history's columns by name, its ``step`` and its ``window`` (steps per row)."""
     return {**history.table(names), "window": np.int64(history.stride)}
 
 
-def _nan_if_none(value: Any) -> float:
+def nan_if_none(value: Any) -> float:
     return math.nan if value is None else float(value)

@@ -8,7 +8,8 @@ trained in two passes per iteration: *k* steps that ascend V in D's weights with
 frozen (pass 1), then one step that descends G's loss with D frozen (pass 2).  For a
 fixed G the best D is D* = p_data / (p_data + p_g); at the equilibrium p_g = p_data,
 D* = ½ and V = −log 4 (the GAN seminar).  The seminar's conditional GAN learns
-G(z | y) for the Rosenbrock inverse problem.
+G(z | y) for the Rosenbrock inverse problem; on the digits (:mod:`.images`) G draws
+images, with MLPs or a convolutional pair, and the conditional GAN the digit asked for.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from torch import nn
 from ..base import Simulation
 from ..history import History
 from ..params import ParamSet
-from . import explain, passes
+from . import explain, image_passes, passes
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, FrameViews
+from .image_frames import ImageViews
+from .image_networks import build_conv_networks
 from .networks import build_networks, make_optimisers, pick_device
-from .params import GANParams
+from .params import IMAGE_DATASETS, GANParams
 from .passes import FastMLP
 from .sampling import Sampling
 from .targets import Target, make_target
@@ -52,7 +55,7 @@ HISTORY_FLUSH = 512      # per-step rows buffered (as a tensor) before they join
 CHECKPOINT_EVERY = 256
 
 
-class GAN(FrameViews, Sampling, Simulation):
+class GAN(ImageViews, FrameViews, Sampling, Simulation):
     """A GAN (or, for ``dataset=rosenbrock``, a conditional GAN) trained step by step.
 
     One :meth:`step` is one iteration of the chapter 4 notes' pseudocode: ``k`` updates
@@ -75,12 +78,14 @@ class GAN(FrameViews, Sampling, Simulation):
     probe_point: tuple[float, ...] | None = None
     Params = GANParams
     run_limit = 2000
+    detail_keys = FrameViews.detail_keys + ImageViews.image_detail_keys
 
     @property
     def steps_release_gil(self) -> bool:  # type: ignore[override]
         """True where whole iterations run compiled (not under WGAN-GP, whose D updates
-        need autograd in Python)."""
-        return self.params.loss != "wgan-gp" and passes.runs_compiled()
+        need autograd in Python, nor for convolutional nets)."""
+        return self.params.loss != "wgan-gp" and not self.convolutional \
+            and passes.runs_compiled()
 
     # -- building --------------------------------------------------------------
     def _reset(self) -> None:
@@ -89,15 +94,23 @@ class GAN(FrameViews, Sampling, Simulation):
         self.target: Target = make_target(p).to(self.device)
         self.dim = self.target.dim
         self.conditional = self.target.conditional
+        #: Whether the samples are images (dataset digits), and drawn by convolutional nets.
+        self.images = p.dataset in IMAGE_DATASETS
+        self.convolutional = self.images and p.architecture == "conv"
         seed_bits = self.rng.integers(0, 2 ** 62, size=2)
         self.gen = torch.Generator(device=self.device)
         self.gen.manual_seed(int(seed_bits[0]))
-        self.G, self.D = build_networks(p, self.dim, self.conditional, self.device, self.gen)
+        conditions = self.target.condition_dim
+        if self.convolutional:
+            self.G, self.D = build_conv_networks(p, conditions, self.device, self.gen)
+        else:
+            self.G, self.D = build_networks(p, self.dim, conditions, self.device, self.gen)
         self._shift = torch.as_tensor(self.target.shift, dtype=torch.float32, device=self.device)
         self._scale = float(self.target.scale)
         self._identity_coords = bool(np.all(self.target.shift == 0)) and self._scale == 1.0
-        self._fast_g = FastMLP(self.G, p.activation)
-        self._fast_d = FastMLP(self.D, p.activation)
+        # the compiled passes' view of the MLPs (None for convolutional nets)
+        self._fast_g = None if self.convolutional else FastMLP(self.G, p.activation)
+        self._fast_d = None if self.convolutional else FastMLP(self.D, p.activation)
         self._clear_pools()
         self._build_optimizers()
         self._prepare_visuals(np.random.default_rng(int(seed_bits[1])))
@@ -135,8 +148,9 @@ class GAN(FrameViews, Sampling, Simulation):
 
     def _build_optimizers(self) -> None:
         self.opt_d, self.opt_g = make_optimisers(self.params, self.G, self.D)
-        self._fast_g.attach()
-        self._fast_d.attach()
+        if not self.convolutional:
+            self._fast_g.attach()
+            self._fast_d.attach()
 
     # -- losses ----------------------------------------------------------------
     def _d_loss(self, out_real: torch.Tensor, out_fake: torch.Tensor,
@@ -187,11 +201,14 @@ class GAN(FrameViews, Sampling, Simulation):
         The update is applied only if the loss and every gradient are finite.
         """
         n = self.params.batch_size
-        self._fast_d.attach()
+        if not self.convolutional:
+            self._fast_d.attach()
         with torch.no_grad():
             real, c = self._real_batch(n)
             z = self._train_noise(n)
-            if self.params.loss == "wgan-gp":
+            if self.convolutional:
+                ok = image_passes.d_update(self, real, c, z)
+            elif self.params.loss == "wgan-gp":
                 ok = self._critic_update(real, c, z)
             else:
                 ok = passes.d_update(self._fast_g, self._fast_d, self.opt_d, self._columns(n),
@@ -228,12 +245,16 @@ class GAN(FrameViews, Sampling, Simulation):
         Backpropagates through D to its input only: D's weights get no gradient.
         """
         n = self.params.batch_size
-        self._fast_g.attach()
+        if not self.convolutional:
+            self._fast_g.attach()
         with torch.no_grad():
             c = self._real_batch(n)[1] if self.conditional else None
             z = self._train_noise(n)
-            ok = passes.g_update(self._fast_g, self._fast_d, self.opt_g, c, z, self._loss_code,
-                                 self.dim, self._last)
+            if self.convolutional:
+                ok = image_passes.g_update(self, c, z)
+            else:
+                ok = passes.g_update(self._fast_g, self._fast_d, self.opt_g, c, z,
+                                     self._loss_code, self.dim, self._last)
         if ok:
             self.g_updates += 1
         return ok
@@ -289,12 +310,12 @@ class GAN(FrameViews, Sampling, Simulation):
     def step(self, n: int = 1) -> int:
         """Advance up to ``n`` iterations; a diverged iteration is not counted.
 
-        Whole iterations run in :func:`.passes.train`, except under WGAN-GP or an
-        optimiser the passes do not serve.
+        Whole iterations run in :func:`.passes.train`, except under WGAN-GP, for
+        convolutional nets or with an optimiser the passes do not serve.
         """
         before = (self.d_updates, self.g_updates)
         opt_g, opt_d = passes.optimiser_state(self.opt_g), passes.optimiser_state(self.opt_d)
-        if self.params.loss == "wgan-gp" or opt_g is None or opt_d is None:
+        if self.params.loss == "wgan-gp" or self.convolutional or opt_g is None or opt_d is None:
             taken = self._step_by_passes(n)
         else:
             taken = self._step_whole(n, opt_g, opt_d)

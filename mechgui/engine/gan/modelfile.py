@@ -379,7 +379,7 @@ class _Checker:
                                  f"one of {', '.join(choices)}")
         rows, device = max(POOL_ROWS, fresh.params.batch_size), fresh.device
         real = self.pool(t["real"], "real", fresh.dim, rows)
-        conditions = self.pool(t["conditions"], "conditions", 1, rows)
+        conditions = self.pool(t["conditions"], "conditions", fresh.target.condition_dim, rows)
         if (conditions is not None) != (fresh.conditional and real is not None) or \
                 (conditions is not None and len(conditions) != len(real)):
             raise self.error("training.conditions do not match the real samples' pool")

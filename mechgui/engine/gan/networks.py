@@ -12,11 +12,12 @@ from torch import nn
 
 from .params import GANParams
 
-__all__ = ["build_mlp", "init_mlp", "build_networks", "pick_device", "make_optimisers",
-           "training_threads", "use_training_threads"]
+__all__ = ["activation_layer", "build_mlp", "init_mlp", "build_networks", "pick_device",
+           "make_optimisers", "training_threads", "use_training_threads"]
 
 
-def _activation(name: str) -> nn.Module:
+def activation_layer(name: str) -> nn.Module:
+    """The hidden-layer activation ``name`` (one of :data:`~.params.ACTIVATIONS`) as a module."""
     return {"relu": nn.ReLU, "leaky-relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh,
             "elu": nn.ELU, "sigmoid": nn.Sigmoid}[name]()
 
@@ -26,7 +27,7 @@ def build_mlp(inputs: int, outputs: int, layers: int, width: int, activation: st
     modules: list[nn.Module] = []
     size = inputs
     for _ in range(layers):
-        modules += [nn.Linear(size, width), _activation(activation)]
+        modules += [nn.Linear(size, width), activation_layer(activation)]
         size = width
     modules.append(nn.Linear(size, outputs))
     return nn.Sequential(*modules)
@@ -42,13 +43,13 @@ def init_mlp(net: nn.Module, gen: torch.Generator) -> None:
                 module.bias.uniform_(-bound, bound, generator=gen)
 
 
-def build_networks(p: GANParams, dim: int, conditional: bool, device: torch.device,
+def build_networks(p: GANParams, dim: int, conditions: int, device: torch.device,
                    gen: torch.Generator) -> tuple[nn.Sequential, nn.Sequential]:
-    """G: noise (and the cGAN's condition) → a point; D: a point (and condition) → one output.
-    Both initialised from ``gen``, G first."""
-    cond = 1 if conditional else 0
-    G = build_mlp(p.noise_dim + cond, dim, p.hidden_layers, p.hidden_units, p.activation).to(device)
-    D = build_mlp(dim + cond, 1, p.hidden_layers, p.hidden_units, p.activation).to(device)
+    """G: noise (and the cGAN's ``conditions`` columns) → a point; D: a point (and the
+    conditions) → one output.  Both initialised from ``gen``, G first."""
+    G = build_mlp(p.noise_dim + conditions, dim, p.hidden_layers, p.hidden_units,
+                  p.activation).to(device)
+    D = build_mlp(dim + conditions, 1, p.hidden_layers, p.hidden_units, p.activation).to(device)
     init_mlp(G, gen)
     init_mlp(D, gen)
     return G, D

@@ -11,15 +11,22 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..digits import DIGITS_SHAPE
 from ..params import Choice, Flag, Float, Int, Matrix, ParameterError, ParamSet
 
-__all__ = ["GANParams", "DATASETS", "TARGETS_1D", "LOSSES", "ACTIVATIONS", "D_OUTPUTS",
-           "rosenbrock", "rosenbrock_probe", "ROSENBROCK_PRIOR", "MIN_IN_WINDOW"]
+__all__ = ["GANParams", "DATASETS", "TARGETS_1D", "IMAGE_DATASETS", "ARCHITECTURES", "LOSSES",
+           "ACTIVATIONS", "D_OUTPUTS", "rosenbrock", "rosenbrock_probe", "ROSENBROCK_PRIOR",
+           "MIN_IN_WINDOW"]
 
 DATASETS = ("gaussian-1d", "mixture-1d", "ring-8", "grid-25", "two-moons", "spiral", "drawn",
-            "rosenbrock")
+            "rosenbrock", "digits")
 #: The datasets whose samples are numbers, not points of the plane.
 TARGETS_1D = ("gaussian-1d", "mixture-1d")
+#: The datasets whose samples are images: the 8 × 8 handwritten digits shipped with mechgui.
+IMAGE_DATASETS = ("digits",)
+#: The networks: multilayer perceptrons, or (images only) a small convolutional pair in the
+#: DCGAN style.
+ARCHITECTURES = ("mlp", "conv")
 
 # Generator losses (D's loss is the negated value of its game):
 #   minimax         L_G = E log(1 − D(G(z)))       (the chapter 4 notes; saturates early)
@@ -37,6 +44,8 @@ ACTIVATIONS = ("relu", "leaky-relu", "tanh", "elu", "sigmoid")
 # Gaussian and mixture only, the observation settings the Rosenbrock problem only.
 _GAUSSIAN_1D = {"dataset": TARGETS_1D}
 _ROSENBROCK = {"dataset": ("rosenbrock",)}
+_IMAGES = {"dataset": IMAGE_DATASETS}
+_MLP = {"architecture": ("mlp",)}
 
 #: The Rosenbrock problem's uniform prior on the box [−2, 2] × [−1, 3] (one row per coordinate).
 ROSENBROCK_PRIOR = np.array([[-2.0, 2.0], [-1.0, 3.0]])
@@ -92,8 +101,21 @@ class GANParams(ParamSet):
     k: int = Int(1, "discriminator (critic) steps per generator step", low=1, high=50,
                  label="D steps k", live=True)
     batch_size: int = Int(256, "minibatch size m", low=1, high=8192, label="batch size m", live=True)
-    hidden_layers: int = Int(2, "hidden layers of G and of D", low=0, high=5)
-    hidden_units: int = Int(64, "units per hidden layer", low=1, high=256, label="width")
+    architecture: str = Choice("mlp", ARCHITECTURES, "the networks: multilayer perceptrons, or "
+                               "(digits) a small convolutional pair in the DCGAN style",
+                               applies=_IMAGES)
+    hidden_layers: int = Int(2, "hidden layers of G and of D", low=0, high=5, applies=_MLP)
+    hidden_units: int = Int(64, "units per hidden layer", low=1, high=256, label="width",
+                            applies=_MLP)
+    channels: int = Int(32, "feature maps of the convolutional nets: G's last hidden layer and "
+                        "D's first have this many, the layer next to them twice as many",
+                        low=2, high=128, applies={**_IMAGES, "architecture": ("conv",)})
+    conditional: bool = Flag(False, "a conditional GAN: G and D are given the digit's label "
+                             "(one-hot), so G draws the digit asked for", label="conditional "
+                             "(cGAN)", applies=_IMAGES)
+    digit: int | None = Int(None, "the digit the sample grid shows (conditional GAN); auto: a "
+                            "row per digit", low=0, high=9, optional=True, live=True,
+                            label="digit in the grid", applies={**_IMAGES, "conditional": (True,)})
     activation: str = Choice("relu", ACTIVATIONS, "hidden-layer activation of both networks")
     noise_dim: int = Int(2, "dimension of the noise z", low=1, high=16, label="noise dimension")
     noise: str = Choice("gaussian", ("gaussian", "uniform"),
@@ -118,6 +140,9 @@ class GANParams(ParamSet):
     device: str = Choice("best", ("best", "cpu", "cuda"), "where to train: best = CUDA when available, else CPU")
 
     def check(self) -> None:
+        if self.architecture == "conv" and self.dataset not in IMAGE_DATASETS:
+            raise ParameterError("architecture", "conv", "expected mlp: the convolutional nets "
+                                 "are for images (dataset " + " or ".join(IMAGE_DATASETS) + ")")
         if self.dataset == "drawn" and self.data is None:
             raise ParameterError("data", None, "expected at least 2 drawn points when dataset=drawn")
         if self.dataset == "rosenbrock":
@@ -144,9 +169,11 @@ class GANParams(ParamSet):
 
     @property
     def dimension(self) -> int:
-        """Dimension of the data space: 1, 2, or the drawn points' columns."""
+        """Dimension of the data space: 1, 2, the drawn points' columns, or an image's pixels."""
         if self.dataset in TARGETS_1D:
             return 1
+        if self.dataset in IMAGE_DATASETS:
+            return DIGITS_SHAPE[0] * DIGITS_SHAPE[1]
         if self.dataset == "drawn" and self.data is not None:
             return int(self.data.shape[1])
         return 2

@@ -94,7 +94,8 @@ class Sampling:
         """The pools as the whole-iteration pass takes them (empty ones before the first draw)."""
         if self._real_pool is None:
             real = torch.empty(0, self.dim, device=self.device)
-            conditions = torch.empty(0, 1, device=self.device) if self.conditional else None
+            conditions = torch.empty(0, self.target.condition_dim, device=self.device) \
+                if self.conditional else None
         else:
             real, conditions = self._real_pool
         noise = self._noise_pool

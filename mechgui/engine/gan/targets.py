@@ -5,7 +5,7 @@
 radius 2), ``grid-25`` (25 Gaussians of σ = 0.05 on {−4, −2, 0, 2, 4}²),
 ``two-moons``, ``spiral`` and ``drawn`` (the user's points, sampled with
 replacement).  ``rosenbrock`` is the conditional problem of the GAN seminar, see
-:class:`RosenbrockTarget`.
+:class:`RosenbrockTarget`; ``digits`` the 8 × 8 handwritten digits (:mod:`.images`).
 
 Every target knows its ``bounds`` (the box the panel draws, also the grid of the
 JS histogram), its mode ``centres`` and ``mode_std`` when it is a mixture, and a
@@ -30,6 +30,8 @@ class Target:
     """A distribution p_data to imitate; ``sample`` draws from it with a torch generator."""
 
     conditional = False
+    #: Columns of the condition beside a conditional target's samples (0: none).
+    condition_dim = 0
 
     def __init__(self, name: str, dim: int, bounds: np.ndarray, *, centres: np.ndarray | None = None,
                  mode_std: float | None = None, shift: np.ndarray | None = None,
@@ -206,6 +208,7 @@ class RosenbrockTarget(Target):
     """
 
     conditional = True
+    condition_dim = 1
     PRIOR = ROSENBROCK_PRIOR
 
     def __init__(self, obs_mean: float, obs_std: float, obs_truncation: float) -> None:
@@ -298,4 +301,8 @@ def make_target(params) -> Target:
         return Drawn(params.data)
     if name == "rosenbrock":
         return RosenbrockTarget(params.obs_mean, params.obs_std, params.obs_truncation)
+    if name == "digits":
+        from .images import DigitsTarget  # it builds on this module
+
+        return DigitsTarget(params.conditional)
     raise ValueError(f"unknown dataset {name!r}")

@@ -45,8 +45,16 @@ def readout_text(snap: Mapping[str, Any]) -> str:
     m = snap["metrics"]
     parts = [f"loss D {number(snap['loss_d'])} · G {number(snap['loss_g'])}",
              (f"accuracy {number(snap['accuracy_real'], '.2f')} / "
-              f"{number(snap['accuracy_fake'], '.2f')}"),
-             f"JS {number(m['js_divergence'])}"]
+              f"{number(snap['accuracy_fake'], '.2f')}")]
+    if "image_shape" in snap:   # the digits: what the classifier reads in the samples
+        # (no line break between a number and its per cent sign)
+        parts += [f"digits {m['modes_covered']}/{m['modes_total']}",
+                  f"confident {number(m['high_quality'], '.0f')}\u00a0%"]
+        if m.get("conditional_accuracy") is not None:
+            parts.append(f"asked digit drawn "
+                         f"{number(100 * m['conditional_accuracy'], '.0f')}\u00a0%")
+        return "  ·  ".join(parts)
+    parts.append(f"JS {number(m['js_divergence'])}")
     if m.get("modes_total"):
         parts.append(f"modes {m['modes_covered']}/{m['modes_total']}")
     if "pushforward_w1" in m:
@@ -91,7 +99,8 @@ class TopBar(QWidget):
         self.readout = named(QLabel(""), "gan-readout",
                              "The last updates' losses; the share of real data and of generated "
                              "samples D classified right; the Jensen–Shannon divergence of the "
-                             "samples from the data")
+                             "samples from the data (digits: how many digits the classifier "
+                             "reads in the samples, and the share it reads confidently)")
         # changing numbers must not re-layout the window: the label never asks for room,
         # it is given the lines its text needs (see _fit_readout)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)

@@ -1,12 +1,17 @@
 """The GAN tab's own controls under the parameter form: the 2-D page's layers, how many
-updates one press of Step D / Step G makes, drawing a target, and model files."""
+updates one press of Step D / Step G makes, drawing a target, the digit the conditional
+GAN's grid draws, and model files."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QSpinBox, QWidget)
+
+from mechgui.engine import ParamSet
+from mechgui.engine.digits import CLASSES
+from mechgui.engine.gan.params import IMAGE_DATASETS
 
 from .plane import LAYERS
 
@@ -64,6 +69,36 @@ class GANControls(QGroupBox):
                                  "file is ever run)")
         grid.addWidget(self.save_button, row + 2, 0)
         grid.addWidget(self.load_button, row + 2, 1)
+
+        digit = QHBoxLayout()
+        self.digit_label = QLabel("Digit the grid draws")
+        digit.addWidget(self.digit_label)
+        self.digit_combo = named(QComboBox(), "grid-digit",
+                                 "The conditional GAN's sample grid: a row per digit, or one "
+                                 "digit in every cell (G is given that label)")
+        self.digit_combo.addItem("every digit, a row each", None)
+        for c in range(CLASSES):
+            self.digit_combo.addItem(str(c), c)
+        digit.addWidget(self.digit_combo, 1)
+        grid.addLayout(digit, row + 3, 0, 1, 2)
+        #: The widgets of the 2-D and 1-D pages (they do nothing for images).
+        self.plane_widgets: list[QWidget] = [*self.layer_checks.values(), self.draw_button,
+                                             self.clear_drawing_button]
+
+    def show_params(self, params: ParamSet) -> None:
+        """The digit chooser for ``params`` (enabled for the conditional GAN on the digits);
+        the plane's widgets disabled for images."""
+        conditional = params.applies("digit")
+        self.digit_combo.setEnabled(conditional)
+        self.digit_label.setEnabled(conditional)
+        index = self.digit_combo.findData(params.digit) if params.digit is not None else 0
+        if self.digit_combo.currentIndex() != index:
+            self.digit_combo.blockSignals(True)
+            self.digit_combo.setCurrentIndex(index)
+            self.digit_combo.blockSignals(False)
+        images = params.dataset in IMAGE_DATASETS
+        for widget in self.plane_widgets:
+            widget.setEnabled(not images)
 
     def set_drawing(self, on: bool) -> None:
         """Show the draw button pressed (``on``) or not, without its signal."""

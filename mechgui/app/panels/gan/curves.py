@@ -1,7 +1,8 @@
 """The curves under the pages, from the engine's decimated ``history`` and ``metric_history``
 (flat in memory however long the run): the losses with their values at the equilibrium
-(dotted, named on the right axis), D's accuracy, and the metrics.  Drawn on detailed frames;
-a key under each plot names the curves."""
+(dotted, named on the right axis), D's accuracy, and the metrics (on the digits: the
+classifier's reading of the samples).  Drawn on detailed frames; a key under each plot names
+the curves."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ class CurvesView:
         self._theme = panel.theme
         self._minimax = False
         self._modes = False
+        self._images = False  # the metrics are the digits' (the keys say so)
         self._x_right = 0.0
         self._loss_range = AxisRange()
 
@@ -119,6 +121,7 @@ class CurvesView:
         msteps = np.asarray(m["step"], dtype=float)
         show_curve(self.js_curve, msteps, m["js_divergence"])
         total = snap["metrics"].get("modes_total")
+        images = "image_shape" in snap
         if bool(total) != self._modes:
             self._modes = bool(total)
             for item in (self.modes_curve, self.quality_curve):
@@ -126,6 +129,9 @@ class CurvesView:
                     self.metric_plot.addItem(item)
                 else:
                     self.metric_plot.removeItem(item)
+            self._show_keys()
+        if images != self._images:
+            self._images = images
             self._show_keys()
         if total:
             show_curve(self.modes_curve, msteps,
@@ -159,10 +165,15 @@ class CurvesView:
         if self._minimax:
             losses.append(entry("line", "accent", "V = −D's"))
         losses.append(entry("dots", "muted", "equilibrium"))
-        metrics = [entry("line", "primary", "JS divergence")]
-        if self._modes:
-            metrics += [entry("line", "secondary", "modes covered"),
-                        entry("line", "accent", "near a mode")]
+        if self._images:
+            metrics = [entry("line", "primary", "JS of the digits read"),
+                       entry("line", "secondary", "digits covered"),
+                       entry("line", "accent", "confident")]
+        else:
+            metrics = [entry("line", "primary", "JS divergence")]
+            if self._modes:
+                metrics += [entry("line", "secondary", "modes covered"),
+                            entry("line", "accent", "near a mode")]
         self.keys[0].set_entries(losses, theme)
         self.keys[1].set_entries([entry("line", "accent", "on real data"),
                                   entry("line", "winner", "on generated")], theme)

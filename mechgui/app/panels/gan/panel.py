@@ -1,7 +1,8 @@
-"""The GAN tab: its commands (Step D, Step G, slow motion, drawing a target, model files), and
-each snapshot handed to the page it belongs to (:mod:`.plane`, :mod:`.line`, :mod:`.cgan`),
-the curves and the strip above.  The costly parts are drawn on the snapshot's detailed frames
-(at most ``detail_rate`` a second while playing fast) or when what they show changes."""
+"""The GAN tab: its commands (Step D, Step G, slow motion, drawing a target, model files, the
+digit the conditional GAN's grid draws), and each snapshot handed to the page it belongs to
+(:mod:`.plane`, :mod:`.line`, :mod:`.cgan`, :mod:`.images`), the curves and the strip above.
+The costly parts are drawn on the snapshot's detailed frames (at most ``detail_rate`` a second
+while playing fast) or when what they show changes."""
 
 from __future__ import annotations
 
@@ -26,21 +27,22 @@ from .cgan import CGANView
 from .controls import GANControls
 from .curves import CurvesView
 from .explainer import GANExplainer
+from .images import ImagesView
 from .line import LineView
 from .plane import PlaneView
 from .slowmotion import SlowMotion
 
-__all__ = ["GANPanel", "PAGE_2D", "PAGE_1D", "PAGE_CGAN"]
+__all__ = ["GANPanel", "PAGE_2D", "PAGE_1D", "PAGE_CGAN", "PAGE_IMAGES"]
 
-PAGE_2D, PAGE_1D, PAGE_CGAN = 0, 1, 2
+PAGE_2D, PAGE_1D, PAGE_CGAN, PAGE_IMAGES = 0, 1, 2, 3
 
 
 class GANPanel(SimulationPanel):
-    """The 2-D plane, the 1-D densities or the cGAN's views, over the curves."""
+    """The 2-D plane, the 1-D densities, the cGAN's views or the digits, over the curves."""
 
     model = "gan"
     default_speed = MAX_SPEED
-    hidden_params = ("data",)
+    hidden_params = ("data", "digit")
     # Each frame costs the engine a pass of G over the frame's 2048 noise points and of
     # D's gradient at 256 of them, and the GUI thread a repaint (beside the engine, on the
     # machine's other core): 40 frames a second are smooth and leave the engine more than
@@ -84,7 +86,9 @@ class GANPanel(SimulationPanel):
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
         self.cgan = CGANView(self)
         yield  # the next part in the next turn of the event loop (see SimulationPanel)
-        for view in (self.plane, self.line, self.cgan):  # in the order of PAGE_*
+        self.images = ImagesView(self)
+        yield  # the next part in the next turn of the event loop (see SimulationPanel)
+        for view in (self.plane, self.line, self.cgan, self.images):  # in the order of PAGE_*
             self.stack.addWidget(view.graphics)
         self.curves = CurvesView(self)
         # the model overview beside the pages; the formula and status line under the plots
@@ -113,6 +117,7 @@ class GANPanel(SimulationPanel):
         c.clear_drawing_button.clicked.connect(self.clear_drawing)
         c.save_button.clicked.connect(self._save_dialog)
         c.load_button.clicked.connect(self._load_dialog)
+        c.digit_combo.activated.connect(self._digit_chosen)
         return c
 
     # -- commands ------------------------------------------------------------------------
@@ -140,6 +145,15 @@ class GANPanel(SimulationPanel):
             self.set_layer_visible(key, on)
         self.controls.updates_spin.setValue(state.get("updates_per_press",
                                                       self.controls.updates_spin.value()))
+
+    def choose_digit(self, digit: int | None) -> bool:
+        """The conditional GAN's grid draws ``digit`` (0–9) in every cell, or (None) a row
+        per digit; False, with a message, where the GAN has no labels."""
+        return self.submit_params(digit=digit)
+
+    @Slot(int)
+    def _digit_chosen(self, index: int) -> None:
+        self.choose_digit(self.controls.digit_combo.itemData(index))
 
     def step_discriminator(self, n: int | None = None) -> None:
         """``n`` updates of D alone (G frozen); by default as many as the controls say."""
@@ -330,7 +344,7 @@ class GANPanel(SimulationPanel):
             return
         self.pause()
         self.clear_drawing()
-        if self.stack.currentIndex() == PAGE_CGAN:
+        if self.stack.currentIndex() in (PAGE_CGAN, PAGE_IMAGES):
             self.stack.setCurrentIndex(PAGE_2D)
         self._set_drawing_mode(True)
         self.show_message("Drawing mode: drag with the left mouse button to paint the target "
@@ -350,17 +364,19 @@ class GANPanel(SimulationPanel):
 
     # -- rendering -----------------------------------------------------------------------
     def restart(self) -> None:
-        for view in (self.plane, self.line, self.cgan, self.curves):
+        for view in (self.plane, self.line, self.cgan, self.images, self.curves):
             view.restart()
 
     def on_params(self, params: ParamSet) -> None:
         self.curves.plan(params)
+        self.controls.show_params(params)
 
     def render(self, snap: Mapping[str, Any]) -> None:
         if self.slow.playing and snap["done"]:
             self.slow.stop()
         page = _page_for(snap)
         if self.stack.currentIndex() != page and not self.drawing:
+            self._share_height(page == PAGE_IMAGES, self.stack.currentIndex() == PAGE_IMAGES)
             self.stack.setCurrentIndex(page)
         message = str(snap.get("message") or "")
         if message != self._last_message:
@@ -376,6 +392,8 @@ class GANPanel(SimulationPanel):
             self.plane.draw(snap, detail, keep_range=self.drawing)
         elif page == PAGE_1D:
             self.line.draw(snap, detail, keep_range=self.drawing)
+        elif page == PAGE_IMAGES:
+            self.images.draw(snap, detail)
         else:
             self.cgan.draw(snap, detail)
         if detail:
@@ -384,6 +402,16 @@ class GANPanel(SimulationPanel):
             self.top.show_state(snap, pretrained=bool(self.form.params.pretrain_d))
         self.explainer.draw(snap, page)
 
+    def _share_height(self, images: bool, from_images: bool) -> None:
+        """The digits' grid wants height more than the curves: their page takes 13 parts of
+        20 of the splitter; the other pages 3 of 5, as built (a lecturer may drag it)."""
+        if images == from_images:
+            return
+        total = sum(self.split.sizes())
+        if total > 0:
+            share = 0.65 if images else 0.6
+            self.split.setSizes([round(share * total), total - round(share * total)])
+
     def _redraw(self) -> None:
         """Draw the snapshot shown again, costly parts included."""
         self._stale = True
@@ -391,12 +419,15 @@ class GANPanel(SimulationPanel):
             self._draw(self.snapshot)
 
     def restyle(self, theme: Theme) -> None:
-        for view in (self.plane, self.line, self.cgan, self.curves, self.top, self.explainer):
+        for view in (self.plane, self.line, self.cgan, self.images, self.curves, self.top,
+                     self.explainer):
             view.restyle(theme)
         self._stale = True
 
 
 def _page_for(snap: Mapping[str, Any]) -> int:
+    if "image_shape" in snap:
+        return PAGE_IMAGES
     if "observations" in snap:
         return PAGE_CGAN
     return PAGE_1D if int(snap["dimension"]) == 1 else PAGE_2D
