@@ -31,7 +31,7 @@ SNAPSHOT_KEYS = {
     "samples", "labels", "real", "real_labels", "d_updates", "g_updates", "diverged_step",
     "message", "device", "accuracy_real", "accuracy_fake", "class_histogram",
     "confident_share", "nearest", "nearest_distance", "nearest_labels", "metrics", "history",
-    "metric_history"}
+    "metric_history", "loss_terms", "probe"}
 
 
 def preset_run(name, **changes):
@@ -140,6 +140,12 @@ def test_snapshot_keys_and_shapes(architecture, conditional):
     np.testing.assert_array_equal(snap["nearest_labels"], labels[index])
     assert snap["class_histogram"].shape == (10,)
     assert 0 <= snap["accuracy_real"] <= 1 and 0 <= snap["accuracy_fake"] <= 1
+    # the formula strip's numbers: the last losses, D's in parts where the pass gives them
+    terms = snap["loss_terms"]
+    assert terms["D"]["total"] == snap["loss_d"] and terms["G"]["total"] == snap["loss_g"]
+    if architecture == "mlp":
+        assert terms["D"]["real"] + terms["D"]["generated"] == pytest.approx(snap["loss_d"])
+    assert snap["probe"] is None
     assert snap["history"]["step"].tolist() == [1, 2, 3]
     assert np.all(np.isfinite(snap["history"]["loss_d"]))
     assert set(snap["metrics"]) >= {"js_divergence", "modes_covered", "modes_total",

@@ -14,7 +14,7 @@ import torch
 from ..base import Frozen
 from ..digits import CLASSES
 from ..history import History
-from . import passes
+from . import explain, passes
 from .compiled import joined
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, history_table, nan_if_none
 from .images import DigitsTarget, class_probabilities, nearest_images, read_digits, to_pixels
@@ -101,7 +101,8 @@ class ImageViews:
         """The cheap views: ``samples`` (GRID_SAMPLES rows of pixels in [0, 1], G of the
         fixed noise batch), ``image_shape``, ``labels`` (the digit each sample was asked
         for; None without labels), ``real`` and ``real_labels`` (a few training images);
-        the losses, phase, counters and divergence as for any target."""
+        the losses, phase, counters, divergence and ``loss_terms`` as for any target (D's
+        parts are nan where the convolutional pair's autograd pass computes only the sum)."""
         if not self.images:
             return super()._snapshot()  # type: ignore[misc]
         z, c, labels = self._grid_inputs()
@@ -129,6 +130,7 @@ class ImageViews:
             "diverged_step": self.diverged_step,
             "message": self.message,
             "device": self.device.type,
+            **explain.frame_keys(self),
         }
 
     # -- detailed snapshots --------------------------------------------------------------
