@@ -14,6 +14,9 @@ without waiting for torch.
 ``explain``    the last losses in their parts and D at a chosen point (``probe``)
 ``modelfile``  save and load
 ``targets``    the target distributions; ``metrics`` the measures of fit (numpy)
+``images``     the digits as a target, the classifier's reading of the samples, nearest images
+``image_networks``, ``image_passes``, ``image_frames``  the convolutional pair, its passes
+               (autograd), and what a snapshot of images shows
 """
 
 from __future__ import annotations
