@@ -34,6 +34,7 @@ POINT_DIGITS = 2
 #: The most of the pages' width the overview takes.
 OVERVIEW_SHARE = 0.28
 _PLANE = 0  # the 2-D page's index in the panel's stack (PAGE_2D)
+_IMAGES = 3  # the digits' page (PAGE_IMAGES): the grid and the curves want its height
 
 
 class GANExplainer(QObject):
@@ -77,6 +78,9 @@ class GANExplainer(QObject):
         if not on_plane and self.overview.selected is not None:
             self.overview.select(None)
         self.overview.show_training(str(snap["last_update"]))
+        formula = self.strip.formula_label
+        if formula.isHidden() != (page == _IMAGES):  # the digits keep the status line only
+            formula.setVisible(page != _IMAGES)
         self.strip.show_formula(self._formula(snap))
         self.hover.refresh()
 
