@@ -9,8 +9,9 @@ of a snapshot.
 
 from .explainer import Explainer, FormulaFunction, Pick, Readout
 from .strip import ExplainStrip
-from .teach import Stages, TeachPlayer
+from .teach import Stages, TeachPlayer, teach_opening, wait_for_step
 from .widgets import SelectionRing, nearest_within, stacked, teach_box
 
 __all__ = ["ExplainStrip", "Explainer", "FormulaFunction", "Pick", "Readout", "SelectionRing",
-           "Stages", "TeachPlayer", "nearest_within", "stacked", "teach_box"]
+           "Stages", "TeachPlayer", "nearest_within", "stacked", "teach_box", "teach_opening",
+           "wait_for_step"]

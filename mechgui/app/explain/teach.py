@@ -20,16 +20,38 @@ timer, on the GUI thread, moves on:
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from .. import errors
 
-__all__ = ["Stages", "TeachPlayer"]
+__all__ = ["Stages", "TeachPlayer", "teach_opening", "wait_for_step"]
 
 #: What a panel hands the player: captions, or None while waiting.
 Stages = Iterator["str | None"]
+
+
+
+def teach_opening(panel: Any, done_text: str) -> Generator[str, None, Mapping[str, Any] | None]:
+    """The snapshot a teach step starts from, the run paused (``snap = yield from …``);
+    None where there is nothing to teach: no snapshot yet, or a run that is done (after
+    yielding ``done_text`` as the caption)."""
+    snap = panel.snapshot
+    if snap is None:
+        return None
+    if snap["done"]:
+        yield done_text
+        return None
+    panel.pause()
+    return snap
+
+
+def wait_for_step(panel: Any, start: int) -> Iterator[None]:
+    """Waits (yields None) until the panel shows a snapshot past step ``start``."""
+    while panel.snapshot is None or int(panel.snapshot["step"]) == start:
+        yield None  # the step's snapshot is on its way
 
 
 class TeachPlayer(QObject):

@@ -15,7 +15,7 @@ import numpy as np
 from mechgui.engine.explain.hamming import pixel_readout, unit_formula, unit_readout
 from mechgui.engine.explain.text import num, short
 
-from ..explain import Explainer, SelectionRing, TeachPlayer
+from ..explain import Explainer, SelectionRing, TeachPlayer, teach_opening, wait_for_step
 from ..theme import Theme
 
 if TYPE_CHECKING:
@@ -137,18 +137,14 @@ class HammingExplanation:
         panel = self.panel
         start = int(panel.snapshot["step"])
         panel.step_once()
-        while int(panel.snapshot["step"]) == start:
-            yield None
+        yield from wait_for_step(panel, start)
 
     def _stages(self) -> Iterator[str | None]:
         panel = self.panel
-        snap = panel.snapshot
+        snap = yield from teach_opening(
+            panel, "Every input is classified: Reset (R), then teach an input again.")
         if snap is None:
             return
-        if snap["done"]:
-            yield "Every input is classified: Reset (R), then teach an input again."
-            return
-        panel.pause()
         if snap["maxnet_status"] != "running":  # settled: the next step presents the next
             yield from self._step()
             snap = panel.snapshot

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from mechgui.engine.explain.maxnet import node_formula, node_readout, trajectory_readout
 from mechgui.engine.explain.text import num, short, sub
 
-from ..explain import Explainer, SelectionRing, TeachPlayer
+from ..explain import Explainer, SelectionRing, TeachPlayer, teach_opening, wait_for_step
 from ..theme import Theme, color
 
 if TYPE_CHECKING:
@@ -123,19 +123,15 @@ class MaxNetExplanation:
 
     def _stages(self) -> Iterator[str | None]:
         panel = self.panel
-        snap = panel.snapshot
+        snap = yield from teach_opening(
+            panel, "The net has stopped: Reset (R), then teach a step again.")
         if snap is None:
             return
-        if snap["done"]:
-            yield "The net has stopped: Reset (R), then teach a step again."
-            return
-        panel.pause()
         start = int(snap["step"])
         self._teach, self._before = (start, start + 1), True
         try:
             panel.step_once()
-            while panel.snapshot is None or int(panel.snapshot["step"]) == start:
-                yield None  # the step's snapshot is on its way
+            yield from wait_for_step(panel, start)
             yield from self._show_step(panel.snapshot, start)
         finally:
             self._teach, self._before = None, False

@@ -24,7 +24,8 @@ from mechgui.engine.explain.som import (
 from mechgui.engine.explain.text import num, short, sub, vector
 from mechgui.engine.som import grid_distance
 
-from ...explain import Explainer, SelectionRing, TeachPlayer, nearest_within
+from ...explain import (Explainer, SelectionRing, TeachPlayer, nearest_within, teach_opening,
+                        wait_for_step)
 from ...theme import Theme, color
 from ...widgets import DotsItem
 from .matrix import LUT
@@ -224,20 +225,16 @@ class SOMExplanation:
 
     def _stages(self) -> Iterator[str | None]:
         panel = self.panel
-        snap = panel.snapshot
+        snap = yield from teach_opening(
+            panel, "The map has done its epochs: Reset (R), then teach a step again.")
         if snap is None:
             return
-        if snap["done"]:
-            yield "The map has done its epochs: Reset (R), then teach a step again."
-            return
-        panel.pause()
         start = int(snap["step"])
         self._teach = (start, start + 1)
         try:
             panel.ensure_started()
             panel.runner.step(1)  # one sample, whatever Step takes
-            while panel.snapshot is None or int(panel.snapshot["step"]) == start:
-                yield None  # the step's snapshot is on its way
+            yield from wait_for_step(panel, start)
             snap = panel.snapshot
             if int(snap["step"]) == start + 1 and snap["weights_before"] is not None:
                 yield from self._show_stages(snap)
