@@ -28,6 +28,7 @@ from mechgui.explore import (
     sweep_presets,
 )
 from mechgui.explore.task import advance
+from terminal import hears_ctrl_c
 
 MODELS_WITH_METRICS = list(engine.MODELS)  # every model declares its metrics
 
@@ -298,7 +299,8 @@ def test_ctrl_c_stops_the_cli_cleanly_with_the_rows_done():
         [sys.executable, "-m", "mechgui", "sweep", "som", "--set", "points=400", "--set",
          "epochs=300", "--vary", "learning_rate=0.1:0.9:8", "--repeats", "3", "--workers", "2",
          "--metric", "quantization_error"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=hears_ctrl_c)
     line = proc.stderr.readline()  # "sweep [.....] 0/24 runs", then a line per tenth done
     while not line.startswith("sweep [#"):
         line = proc.stderr.readline()

@@ -22,6 +22,7 @@ from mechgui.app.main_window import TABS
 from mechgui.app.panel import SimulationPanel
 from mechgui.app.transport import BADGES, speed_label
 from mechgui.engine import presets
+from terminal import hears_ctrl_c
 
 pytestmark = pytest.mark.gui
 
@@ -299,7 +300,8 @@ def test_quit_at_any_moment_ends_with_code_0_and_no_thread(tmp_path, delay_ms, k
 def test_ctrl_c_in_the_terminal_closes_the_window_with_code_0(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
     proc = subprocess.Popen([sys.executable, "-c", QUIT_SCRIPT, "200", "ctrl+5,Space"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=hears_ctrl_c)
     assert proc.stdout.readline().strip() == "shown"
     time.sleep(1.5)  # the GAN loading or training
     proc.send_signal(signal.SIGINT)
