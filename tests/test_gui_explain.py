@@ -378,12 +378,18 @@ def test_the_autoencoder_reads_out_a_code(window, qtbot):
     plot = panel.latent["vae"].plot
     view = plot.scene().views()[0]
 
+    ranges = []
+
     def isolated_code_in_sight():
         """A code of the last snapshot drawn, far from the others and inside the plot as
-        shown (the plot follows the codes a little later), or None."""
+        shown, or None; None too while the plot's range still moves (it follows the codes
+        a little later, at a paint: a point mapped before would be another code after)."""
         run = panel.runs["vae"]
         z = np.asarray(run["latent"], dtype=float)[:, :2]
         box = plot.getViewBox()
+        ranges.append(box.viewRange())
+        if len(ranges) < 3 or not ranges[-1] == ranges[-2] == ranges[-3]:
+            return None
         shown = (box.sceneBoundingRect() & view.mapToScene(view.viewport().rect())
                  .boundingRect()).adjusted(10, 10, -10, -10)
         inside = [i for i in range(len(z))
