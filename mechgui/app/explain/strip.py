@@ -20,6 +20,11 @@ __all__ = ["MAX_FORMULA_LINES", "ExplainStrip"]
 
 #: Lines a formula may take at most (a longer one is cut at the strip's edge).
 MAX_FORMULA_LINES = 3
+#: Most lines a teach step's caption takes (a MaxNet or SOM stage's caption wraps to three
+#: on a narrow window).
+MAX_CAPTION_LINES = 3
+#: Pixels of a label's width its text cannot use (the caption's padding and frame).
+TEXT_MARGIN = 16
 #: The caption of a teach step on a light band.
 CAPTION_STYLE = ("QLabel {{ color: #1A1A1A; background: #EAF2F8; border-left: 4px solid "
                  "#0072B2; padding: 2px 6px; font-size: {size}pt; font-weight: bold; }}")
@@ -97,7 +102,7 @@ class ExplainStrip(QWidget):
 
     def _needed_lines(self, label: QLabel, text: str) -> int:
         metrics = QFontMetrics(label.font())
-        width = max(50, (label.width() if label.width() > 50 else self.width()) - 8)
+        width = max(50, (label.width() if label.width() > 50 else self.width()) - TEXT_MARGIN)
         rect = metrics.boundingRect(QRect(0, 0, width, 10_000),
                                     int(Qt.TextFlag.TextWordWrap), text)
         return max(1, -(-rect.height() // metrics.lineSpacing()))
@@ -109,7 +114,7 @@ class ExplainStrip(QWidget):
                                     + 4)
 
     def _fit_caption(self, text: str) -> None:
-        lines = min(2, self._needed_lines(self.caption, text))
+        lines = min(MAX_CAPTION_LINES, self._needed_lines(self.caption, text))
         self.caption.setFixedHeight(lines * QFontMetrics(self.caption.font()).lineSpacing() + 8)
 
     def resizeEvent(self, event) -> None:
