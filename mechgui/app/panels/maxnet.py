@@ -49,6 +49,7 @@ class MaxNetPanel(SimulationPanel):
         self._gauge_state: tuple[float, int] | None = None  # what the ε gauge shows
         self._dragged: np.ndarray | None = None  # activations while a bar is dragged
         self._rng = np.random.default_rng()
+        self._bar_top = 1.0  # the tallest initial activation
 
     # -- view ----------------------------------------------------------------------
     def build_view(self) -> QWidget:
@@ -77,6 +78,8 @@ class MaxNetPanel(SimulationPanel):
         # The step as text inside the plot: changing a plot's title would re-layout it.
         self.time_label = pg.TextItem(anchor=(1, 0))
         self.bar_plot.addItem(self.time_label, ignoreBounds=True)
+        self.bar_box.sigResized.connect(self._fit_bar_range)
+        self.bar_box.sigRangeChanged.connect(self._pin_time_label)
         self.bar_box.sigDraw.connect(self._drag_bar)
         self.bar_box.sigDrawFinished.connect(self._drag_done)
 
@@ -204,7 +207,7 @@ class MaxNetPanel(SimulationPanel):
         m = initial.size
         top = float(initial.max()) if m else 1.0
         self.bar_plot.setXRange(0.5, m + 0.5, padding=0.01)
-        self.bar_plot.setYRange(0, max(top, 1e-9) * 1.12, padding=0)
+        self._bar_top = max(top, 1e-9)
         self.traj_plot.setYRange(0, max(top, 1e-9) * 1.05, padding=0)
         ticks = [(j + 1, f"{j + 1}") for j in range(m)] if m <= 30 else None
         self.bar_plot.getAxis("bottom").setTicks([ticks] if ticks else None)
@@ -214,8 +217,10 @@ class MaxNetPanel(SimulationPanel):
         if m <= MAX_VALUE_LABELS:
             for _ in range(m):
                 label = pg.TextItem(anchor=(0.5, 1), color=self.theme.foreground)
+                self._size_value_label(label)
                 self.bar_plot.addItem(label)
                 self.value_labels.append(label)
+        self._fit_bar_range()
         tracked = np.argsort(-initial, kind="stable")[:MAX_TRAJECTORIES]
         for curve in self.traj_curves:
             self.traj_plot.removeItem(curve)
@@ -229,6 +234,22 @@ class MaxNetPanel(SimulationPanel):
         self._style_trajectories()
         self._traj_right = 0.0
         self._update_gauge(params.epsilon, m)
+
+    def _fit_bar_range(self) -> None:
+        """Room above the tallest bar for its value label, clear of the "t = …" label in the
+        corner: their heights in pixels, whatever the font and the plot's height."""
+        headroom = 1.12
+        height = self.bar_box.height()
+        if self.value_labels:
+            needed = (self.value_labels[0].textItem.boundingRect().height()
+                      + self.time_label.textItem.boundingRect().height() + 4)
+            if height > 2 * needed:  # else the plot is too small to keep them apart
+                headroom = max(headroom, height / (height - needed))
+        self.bar_plot.setYRange(0, self._bar_top * headroom, padding=0)
+
+    def _pin_time_label(self) -> None:
+        (x0, x1), (y0, y1) = self.bar_plot.viewRange()
+        self.time_label.setPos(x1, y1)  # the top right corner
 
     def _update_gauge(self, epsilon: float, m: int) -> None:
         if (epsilon, m) == self._gauge_state:
@@ -269,8 +290,6 @@ class MaxNetPanel(SimulationPanel):
             label.setPos(j + 1, a[j])
             label.setColor(color("winner") if j == winner else pg.mkColor(self.theme.foreground))
         self.time_label.setText(f"t = {snap['step'] - before}")
-        (x0, x1), (y0, y1) = self.bar_plot.viewRange()
-        self.time_label.setPos(x1, y1)
 
         trajectory = np.asarray(snap["trajectory"], dtype=float)
         tracked = np.asarray(snap["tracked"], dtype=int)
@@ -322,11 +341,15 @@ class MaxNetPanel(SimulationPanel):
             font.setPointSize(theme.font_size)
             item.setFont(font)
         for label in self.value_labels:
-            font = label.textItem.font()
-            font.setPointSize(theme.tick_size)
-            label.setFont(font)
+            self._size_value_label(label)
         self._style_trajectories()
+        self._fit_bar_range()
         self.explained.restyle(theme)
+
+    def _size_value_label(self, label: pg.TextItem) -> None:
+        font = label.textItem.font()
+        font.setPointSize(self.theme.tick_size)
+        label.setFont(font)
 
     def _style_trajectories(self, points: int = 0) -> None:
         """Thick lines and markers for a lecture-sized run; thin lines for long ones

@@ -178,8 +178,12 @@ class MaxNetExplanation:
         self.inhibition.setOpts(x=x, height=taken, y0=before - taken)
         if before.size <= MAX_INHIBITION_LABELS:
             for j in range(before.size):
-                label = pg.TextItem(f"−{num(taken[j])}", anchor=(0.5, 0.5))
-                label.setPos(j + 1, max(before[j] - taken[j] / 2, 0.04 * before.max()))
+                # Centred on the shaded piece, or standing on the axis where the piece
+                # reaches below 0 (the plot shows none of that part).
+                low = before[j] - taken[j]
+                label = pg.TextItem(f"−{num(taken[j])}",
+                                    anchor=(0.5, 0.5) if low >= 0 else (0.5, 1.0))
+                label.setPos(j + 1, before[j] - taken[j] / 2 if low >= 0 else 0.0)
                 label.setZValue(30)
                 self._style_label(label, self.panel.theme)
                 plot.addItem(label)
