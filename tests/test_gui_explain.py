@@ -175,6 +175,50 @@ def test_maxnet_teach_step_draws_the_inhibitions(window, qtbot):
     assert panel.snapshot["step"] == 1 and panel.explain.strip.caption_text() == ""
 
 
+def test_maxnet_teach_labels_stay_clear_in_lecture_mode(window, qtbot):
+    """On a projector the inhibition of node 1 (0.360, more than its 0.200) stands on the
+    axis inside the plot, and the tallest bar's value stays clear of the "t = 0" corner."""
+    panel = ready(qtbot, window, "maxnet", "fausett-4.1")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.lecture_mode)
+    seen = {}
+
+    def record(number, caption):
+        if number == 2:
+            box = panel.bar_plot.getViewBox().sceneBoundingRect()
+            seen["inside"] = [box.contains(label.sceneBoundingRect())
+                              for label in panel.explained.inhibition_labels]
+            seen["corner clear"] = not panel.time_label.sceneBoundingRect().intersects(
+                panel.value_labels[-1].sceneBoundingRect())
+
+    panel.explained.teacher.stageShown.connect(record)
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    with qtbot.waitSignal(panel.explained.teacher.finished, timeout=10_000):
+        pass
+    assert seen == {"inside": [True] * 4, "corner clear": True}
+
+
+def test_reset_during_a_teach_step_ends_it(window, qtbot, monkeypatch):
+    """R while a teach step shows the inhibitions of step 1: the caption and the shading
+    go at once, and the bars show a(0) again."""
+    panel = ready(qtbot, window, "maxnet", "fausett-4.1")
+
+    def hold(number, caption):
+        if number == 2:  # stage 2 stays on screen until the reset
+            monkeypatch.setattr(TeachPlayer, "interval_ms", 60_000)
+
+    panel.explained.teacher.stageShown.connect(hold)
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: len(panel.explained.teacher.captions) == 2)
+    assert len(panel.explained.inhibition.opts["height"]) == 4
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: not panel.explained.teacher.active)
+    assert panel.explain.strip.caption_text() == ""
+    assert len(panel.explained.inhibition.opts["height"]) == 0
+    qtbot.waitUntil(lambda: panel.snapshot["step"] == 0
+                    and panel.drawn_activations().tolist() == [0.2, 0.4, 0.6, 0.8])
+
+
 # -- SOM -----------------------------------------------------------------------------------
 def som_chain(qtbot, window):
     panel = ready(qtbot, window, "som", params=CHAIN)

@@ -30,7 +30,7 @@ from mechgui.engine import (ParameterError, ParamSet, Simulation, load_preset, m
                             model_title, params_class, presets)
 
 from . import errors
-from .explain import Explainer
+from .explain import Explainer, TeachPlayer
 from .paramform import ParamForm
 from .presetbox import CUSTOM, PresetBox
 from .runner import EngineRunner, Failure
@@ -354,6 +354,7 @@ class SimulationPanel(QWidget):
     def reset(self) -> None:
         self.ensure_started()
         self.clear_message()
+        self._end_teaching()
         self.runner.reset()
 
     def run_steps(self, n: int) -> None:
@@ -461,10 +462,17 @@ class SimulationPanel(QWidget):
 
     def _params_changed(self, params: ParamSet) -> None:
         """:meth:`on_params`, once the plots are there (building ends with it)."""
+        self._end_teaching()
         if self.built:
             self.on_params(params)
 
     # -- internals ---------------------------------------------------------------------
+    def _end_teaching(self) -> None:
+        """A reset or new parameters end a teach step at once: its stages tell of the
+        step it taught, which is gone."""
+        for player in self.findChildren(TeachPlayer):
+            player.stop()
+
     def _make_simulation(self) -> Simulation:
         """Called on the engine thread when it starts (the engine's libraries load there)."""
         return model_class(self.model)(self._initial_params, seed=self._initial_seed)
