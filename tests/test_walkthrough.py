@@ -209,6 +209,25 @@ def test_lecture_mode_ticks_show_the_datas_own_values_however_often_toggled(wind
     assert max(v for v, _ in drawn_ticks(bars)) <= 1.0  # 0.56 stands against 0–1, not 0–1000
 
 
+def test_the_side_panel_shows_every_control_whole_for_every_preset_in_both_modes(
+        window, qtbot):
+    """The side panel scrolls only up and down, so a control wider than it would be cut at
+    its right edge (the GAN's digit chooser and its 'updates per Step D / Step G' row were,
+    in both modes): every preset's form and controls fit its width."""
+    window.resize(1280, 800)
+    for index, (model, _, _) in enumerate(TABS):
+        panel = open_tab(qtbot, window, index)
+        for on in (False, True):
+            if window.lecture_mode is not on:
+                press(qtbot, window, Qt.Key.Key_L, CTRL)
+            for name in presets(model):
+                panel.load_preset(name)
+                qtbot.waitUntil(lambda: panel.side_scroll.viewport().width() > 0)
+                content = panel.side_scroll.widget().minimumSizeHint().width()
+                room = panel.side_scroll.viewport().width()
+                assert content <= room, (model, name, on, content, room)
+
+
 def test_the_first_opening_of_a_tab_shows_it_preparing_and_space_starts_it_when_ready(
         window, qtbot):
     """The tab's place says it is preparing at once, then its frame comes (the plots being

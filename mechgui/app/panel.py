@@ -167,7 +167,7 @@ class SimulationPanel(QWidget):
             side_layout.addWidget(extra)
         side_layout.addStretch(1)
 
-        scroll = self._side_scroll = QScrollArea()
+        scroll = self.side_scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(280)
@@ -449,7 +449,7 @@ class SimulationPanel(QWidget):
     def _apply_theme(self, theme: Theme, plots: bool, draw: bool = True) -> None:
         self._pending_theme = None
         self.theme = theme
-        self._side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
+        self.side_scroll.setMinimumWidth(460 if theme.name == "lecture" else 300)
         self._preset_box.fit_menu()
         if plots:
             for plot, title in self._plots:

@@ -45,7 +45,9 @@ class GANControls(QGroupBox):
         row = 1 + (len(LAYERS) + 1) // 2
 
         updates = QHBoxLayout()
-        updates.addWidget(QLabel("updates per Step D / Step G"))
+        updates_label = QLabel("updates per Step D / Step G")
+        updates_label.setWordWrap(True)  # the side panel's width decides, not the text
+        updates.addWidget(updates_label, 1)
         self.updates_spin = named(QSpinBox(), "updates-per-press",
                                   "How many updates one press of Step D / Step G makes")
         self.updates_spin.setRange(1, 1000)
@@ -72,10 +74,14 @@ class GANControls(QGroupBox):
 
         digit = QHBoxLayout()
         self.digit_label = QLabel("Digit the grid draws")
-        digit.addWidget(self.digit_label)
+        self.digit_label.setWordWrap(True)
+        digit.addWidget(self.digit_label, 1)
         self.digit_combo = named(QComboBox(), "grid-digit",
                                  "The conditional GAN's sample grid: a row per digit, or one "
                                  "digit in every cell (G is given that label)")
+        self.digit_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.digit_combo.setMinimumContentsLength(10)
         self.digit_combo.addItem("every digit, a row each", None)
         for c in range(CLASSES):
             self.digit_combo.addItem(str(c), c)

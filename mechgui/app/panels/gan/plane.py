@@ -22,7 +22,7 @@ from .items import Key, entry, set_points
 __all__ = ["PlaneView", "LAYERS", "ARROW_REACH"]
 
 #: The page's layers, in drawing order: (key, checkbox text).
-LAYERS = (("heatmap", "D heat map"), ("real", "real data"), ("generated", "generated samples"),
+LAYERS = (("heatmap", "D heat map"), ("real", "real data"), ("generated", "samples G(z)"),
           ("manifold", "G's noise grid"), ("arrows", "gradient arrows"))
 #: Longest arrow, as a share of the plot's width.
 ARROW_REACH = 0.09
