@@ -126,16 +126,24 @@ class FrameViews:
         samples = samples_t.numpy()
         self._frame_fake = (fake_net, samples)   # for _snapshot_detail, right after
         return {
+            **self._training_keys(),
+            "samples": samples,
+            "real": self._real_vis_frozen,
+            "gradients": gradients_t.numpy(),
+            "bounds": self.target.bounds,
+        }
+
+    def _training_keys(self) -> dict[str, Any]:
+        """The keys of every frame, whatever the target: the data's dimension, the phase,
+        the losses (and their parts, see :mod:`.explain`), the update counters, the
+        divergence and the device."""
+        return {
             "dimension": self.dim,
             "phase": self.phase,
             "last_update": self.last_update,
             "loss_d": self.loss_d,
             "loss_g": self.loss_g,
             "d_output": D_OUTPUTS[self.params.loss],
-            "samples": samples,
-            "real": self._real_vis_frozen,
-            "gradients": gradients_t.numpy(),
-            "bounds": self.target.bounds,
             "d_updates": self.d_updates,
             "g_updates": self.g_updates,
             "diverged_step": self.diverged_step,

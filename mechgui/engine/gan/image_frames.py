@@ -14,11 +14,11 @@ import torch
 from ..base import Frozen
 from ..digits import CLASSES
 from ..history import History
-from . import explain, passes
+from . import passes
 from .compiled import joined
 from .frames import LOSS_COLUMNS, METRIC_COLUMNS, history_table, nan_if_none
 from .images import DigitsTarget, class_probabilities, nearest_images, read_digits, to_pixels
-from .params import D_OUTPUTS, GANParams
+from .params import GANParams
 
 __all__ = [
     "GRID_COLUMNS",
@@ -112,25 +112,14 @@ class ImageViews:
         samples = pixels.numpy()
         p = self.params
         return {
-            "dimension": self.dim,
+            **self._training_keys(),  # type: ignore[attr-defined]
             "image_shape": self.target.image_shape,
             "architecture": p.architecture,
             "conditional": self.conditional,
-            "phase": self.phase,
-            "last_update": self.last_update,
-            "loss_d": self.loss_d,
-            "loss_g": self.loss_g,
-            "d_output": D_OUTPUTS[p.loss],
             "samples": samples,
             "labels": labels,
             "real": self._real_shown,
             "real_labels": self._real_shown_labels,
-            "d_updates": self.d_updates,
-            "g_updates": self.g_updates,
-            "diverged_step": self.diverged_step,
-            "message": self.message,
-            "device": self.device.type,
-            **explain.frame_keys(self),
         }
 
     # -- detailed snapshots --------------------------------------------------------------
