@@ -15,12 +15,11 @@ the presets (latent dimension 2, 2 × 64 ReLU units, batch 64) are measured.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import torch
@@ -29,7 +28,7 @@ from torch.nn import functional as F
 
 from mechgui.engine.autoencoder import Autoencoder
 from mechgui.engine.digits import load_digits
-from mechgui.engine.gan import use_training_threads
+from _alternating import alternate, setup_line
 
 
 def plain_loop(params, seed: int = 0):
@@ -73,25 +72,11 @@ def plain_loop(params, seed: int = 0):
     return step
 
 
-def rate(step, seconds: float, chunk: int = 50) -> float:
-    """Steps per second of ``step`` over about ``seconds``."""
-    done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        step(chunk)
-        done += chunk
-    return done / (time.perf_counter() - start)
-
-
 def compare(changes: dict[str, str], seconds: float, rounds: int) -> tuple[float, float]:
     sim = Autoencoder(Autoencoder.Params.from_mapping(changes, steps=10_000_000), seed=0)
-    plain = plain_loop(sim.params)
-    sim.step(50)
-    plain(50)  # warm-up
-    engine_rates, plain_rates = [], []
-    for _ in range(rounds):
-        engine_rates.append(rate(sim.step, seconds / rounds))
-        plain_rates.append(rate(plain, seconds / rounds))
-    return float(np.median(engine_rates)), float(np.median(plain_rates))
+    engine, plain = alternate(sim.step, plain_loop(sim.params), seconds, rounds)
+    assert plain is not None
+    return engine, plain
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,9 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="KEY=VALUE", help="a parameter of both models")
     args = parser.parse_args(argv)
     changes = dict(item.split("=", 1) for item in args.overrides)
-    threads = use_training_threads()  # as the CLI and the window do
-    print(f"torch {torch.__version__}, {threads} thread(s), cores {os.cpu_count()}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(setup_line())  # torch's threads as the CLI and the window set them
     ok = True
     kinds = ("true", "false") if "variational" not in changes else (changes["variational"],)
     for variational in kinds:

@@ -18,12 +18,11 @@ and >= 0.8 of the plain loop.  The convolutional and conditional presets are mea
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import torch
@@ -32,7 +31,7 @@ from torch.nn import functional as F
 
 from mechgui.engine import create, load_preset
 from mechgui.engine.digits import load_digits
-from mechgui.engine.gan import use_training_threads
+from _alternating import alternate, setup_line
 
 
 def plain_loop(params, seed: int = 0):
@@ -81,33 +80,16 @@ def plain_loop(params, seed: int = 0):
     return step
 
 
-def rate(step, seconds: float, chunk: int = 50) -> float:
-    """Iterations per second of ``step`` over about ``seconds``."""
-    done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        step(chunk)
-        done += chunk
-    return done / (time.perf_counter() - start)
-
-
 def compare(name: str, changes: dict[str, str], seconds: float, rounds: int
             ) -> tuple[float, float | None]:
     """Median iterations/s of the engine and (MLPs only) of the plain loop."""
     preset = load_preset("gan", name)
     sim = create("gan", seed=preset.seed or 0, **{**preset.params, **changes})
     plain = plain_loop(sim.params) if sim.params.architecture == "mlp" else None
-    sim.step(50)  # warm-up (the compiled passes are compiled on first use)
-    if plain is not None:
-        plain(50)
-    engine_rates, plain_rates = [], []
-    for _ in range(rounds):
-        engine_rates.append(rate(sim.step, seconds / rounds))
-        if plain is not None:
-            plain_rates.append(rate(plain, seconds / rounds))
+    rates = alternate(sim.step, plain, seconds, rounds)  # the warm-up compiles the passes
     if sim.status != "running":
         raise RuntimeError(f"{name}: the run stopped ({sim.status}: {sim.message})")
-    return float(np.median(engine_rates)), \
-        float(np.median(plain_rates)) if plain_rates else None
+    return rates
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,9 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="KEY=VALUE", help="a parameter of every preset measured")
     args = parser.parse_args(argv)
     changes = dict(item.split("=", 1) for item in args.overrides)
-    threads = use_training_threads()  # as the CLI and the window do
-    print(f"torch {torch.__version__}, {threads} thread(s), cores {os.cpu_count()}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(setup_line())  # torch's threads as the CLI and the window set them
     ok = True
     for name in args.preset or ["digits-mlp", "digits-conditional", "digits-conv"]:
         engine, plain = compare(name, changes, args.seconds, max(1, args.rounds))
