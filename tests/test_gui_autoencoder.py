@@ -17,6 +17,8 @@ from mechgui.app.panels.autoencoder import (
 )
 from mechgui.engine.digits import tile
 
+from driving import open_ready, press, wait_for
+
 pytestmark = pytest.mark.gui
 
 SMALL = {"hidden_units": 16, "steps": 150, "batch_size": 64}
@@ -24,20 +26,10 @@ SMALL = {"hidden_units": 16, "steps": 150, "batch_size": 64}
 
 @pytest.fixture
 def panel(qtbot, window):
-    panel = window.show_tab("autoencoder")
-    qtbot.waitUntil(panel.transport.play_button.isEnabled, timeout=60_000)  # engine ready
+    panel = open_ready(qtbot, window, "autoencoder")
     yield panel
     panel.pause()
     assert panel.render_errors == []
-
-
-def _wait(qtbot, panel, test, timeout=30_000):
-    qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
-
-
-def _press(qtbot, window, key):
-    """A key on the keyboard: it goes to the widget that has the keyboard."""
-    qtbot.keyClick(QApplication.focusWidget() or window, key)
 
 
 def _train(qtbot, window, panel, preset, **changes):
@@ -45,9 +37,9 @@ def _train(qtbot, window, panel, preset, **changes):
     snapshot drawn."""
     panel.load_preset(preset)
     panel.submit_params(**{**SMALL, **changes})
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and panel.form.params.hidden_units == 16)
-    _press(qtbot, window, Qt.Key.Key_Space)
-    _wait(qtbot, panel, lambda s: s["done"] and not panel.runner.playing)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and panel.form.params.hidden_units == 16)
+    press(qtbot, window, Qt.Key.Key_Space)
+    wait_for(qtbot, panel, lambda s: s["done"] and not panel.runner.playing)
     _refresh(qtbot, panel)
     return panel.snapshot
 
@@ -268,11 +260,11 @@ def test_a_file_whose_pixels_cannot_be_read_leaves_the_run_as_it_was(qtbot, wind
     path.write_bytes(gzip.compress(struct.pack(">IIII", 0x803, 5, 28, 28) + pixels)[:-40])
     (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(
         gzip.compress(struct.pack(">II", 0x801, 5) + bytes(5)))
-    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0)
     assert panel.load_mnist(path)  # the headers are right
     qtbot.waitUntil(lambda: "not a readable gzip file" in panel.message.text(), timeout=20_000)
     assert "\n" not in panel.message.text() and panel.message.text().startswith("data=")
     qtbot.waitUntil(lambda: panel.form.params.dataset == "digits", timeout=20_000)
     assert panel.controls.mnist_label.text() == "none chosen"
-    _press(qtbot, window, Qt.Key.Key_Right)  # one step, on the digits
-    _wait(qtbot, panel, lambda s: s["step"] == 1 and s["image_shape"] == (8, 8))
+    press(qtbot, window, Qt.Key.Key_Right)  # one step, on the digits
+    wait_for(qtbot, panel, lambda s: s["step"] == 1 and s["image_shape"] == (8, 8))

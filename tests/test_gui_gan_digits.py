@@ -3,15 +3,15 @@ menu, Space trains and the grid of samples (with their nearest training images) 
 snapshots, the histogram of the digits read, lecture mode with Ctrl+L, and a digit chosen for
 the conditional GAN's grid."""
 
-import time
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from mechgui.app.panels.gan import PAGE_2D, PAGE_IMAGES, grid_columns, pair_mosaic
 from mechgui.app.panels.gan.images import NEAREST_INK, PAIR_GAP
+
+from driving import open_ready, pick, press, wait_for
 
 pytestmark = pytest.mark.gui
 
@@ -20,43 +20,19 @@ SMALL = {"hidden_units": 16, "noise_dim": 4, "channels": 4}
 
 @pytest.fixture
 def panel(qtbot, window):
-    panel = window.show_tab("gan")
-    qtbot.waitUntil(panel.transport.play_button.isEnabled, timeout=60_000)  # engine ready
+    panel = open_ready(qtbot, window, "gan")
     yield panel
     panel.pause()
     assert panel.render_errors == []
 
 
-def _wait(qtbot, panel, test, timeout=30_000):
-    qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
-
-
-def _press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
-    """A key on the keyboard: it goes to the widget that has the keyboard."""
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
-
-
-def _pick(qtbot, combo, data):
-    """Open ``combo`` with the mouse and click the entry holding ``data``."""
-    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    opened = time.monotonic()  # a click too soon after opening the menu is not a choice
-    qtbot.waitUntil(lambda: time.monotonic() - opened > 0.6)
-    index = view.model().index(combo.findData(data), 0)
-    view.scrollTo(index)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.visualRect(index).center())
-    qtbot.waitUntil(lambda: not view.isVisible())
-
-
 def _preset(qtbot, panel, name):
     """``name`` picked from the preset menu, made small for the test."""
-    _pick(qtbot, panel.preset_combo, name)
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and panel.preset_name == name
+    pick(qtbot, panel.preset_combo, name)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and panel.preset_name == name
           and "image_shape" in s)
     panel.submit_params(**SMALL)
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and panel.form.params.hidden_units == 16)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and panel.form.params.hidden_units == 16)
     _refresh(qtbot, panel)
 
 
@@ -106,9 +82,9 @@ def test_the_digits_preset_from_the_menu_plays_with_space_and_the_grid_follows(q
     assert not panel.controls.draw_button.isEnabled()
     assert not panel.controls.digit_combo.isEnabled()
     assert not panel.form.is_shown("channels") and panel.form.is_shown("architecture")
-    _press(qtbot, window, Qt.Key.Key_Space)
-    _wait(qtbot, panel, lambda s: s["step"] >= 30)
-    _press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_Space)
+    wait_for(qtbot, panel, lambda s: s["step"] >= 30)
+    press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not panel.runner.playing)
     _refresh(qtbot, panel)
     snap = panel.snapshot
@@ -125,8 +101,8 @@ def test_the_digits_preset_from_the_menu_plays_with_space_and_the_grid_follows(q
     assert "digits covered" in panel.curves.keys[2].text()
     assert "confident " in images.hist_key.text()
     # back to the plane for the ring
-    _pick(qtbot, panel.preset_combo, "ring-8")
-    _wait(qtbot, panel, lambda s: "image_shape" not in s)
+    pick(qtbot, panel.preset_combo, "ring-8")
+    wait_for(qtbot, panel, lambda s: "image_shape" not in s)
     qtbot.waitUntil(lambda: panel.stack.currentIndex() == PAGE_2D)
     assert panel.controls.draw_button.isEnabled()
 
@@ -135,15 +111,15 @@ def test_lecture_mode_restyles_the_digits_page(qtbot, window, panel):
     _preset(qtbot, panel, "digits-conv")
     images = panel.images
     normal_pen = images.real_share.opts["pen"].widthF()
-    _press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.lecture_mode)
     assert images.real_share.opts["pen"].widthF() > normal_pen
     assert "lecture" == panel.theme.name
     panel.step_once()
-    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    wait_for(qtbot, panel, lambda s: s["step"] == 1)
     _refresh(qtbot, panel)
     np.testing.assert_array_equal(images.samples, panel.snapshot["samples"])
-    _press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.lecture_mode)
     assert images.real_share.opts["pen"].widthF() == normal_pen
 
@@ -157,20 +133,20 @@ def test_choosing_a_digit_makes_the_conditional_grid_draw_it(qtbot, window, pane
     np.testing.assert_array_equal(snap["labels"], np.repeat(np.arange(10), 10))
     axis = images.samples_plot.getAxis("left")
     assert axis.isVisible() and [t for _, t in axis._tickLevels[0]] == [str(d) for d in range(10)]
-    _pick(qtbot, combo, 7)
-    _wait(qtbot, panel, lambda s: s["labels"] is not None and np.all(s["labels"] == 7))
+    pick(qtbot, combo, 7)
+    wait_for(qtbot, panel, lambda s: s["labels"] is not None and np.all(s["labels"] == 7))
     assert panel.form.params.digit == 7 and panel.snapshot["step"] == 0  # no reset
     assert "the digit 7" in images.samples_plot.titleLabel.text
     assert not images.samples_plot.getAxis("left").isVisible()
     # the grid keeps drawing the 7 while training goes on
-    _press(qtbot, window, Qt.Key.Key_Space)
-    _wait(qtbot, panel, lambda s: s["step"] >= 10)
-    _press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_Space)
+    wait_for(qtbot, panel, lambda s: s["step"] >= 10)
+    press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not panel.runner.playing)
     _refresh(qtbot, panel)
     assert np.all(panel.snapshot["labels"] == 7)
     np.testing.assert_array_equal(images.samples, panel.snapshot["samples"])
     combo.setFocus()
-    _press(qtbot, window, Qt.Key.Key_Home)  # back to a row per digit, from the keyboard
-    _wait(qtbot, panel, lambda s: len(set(s["labels"].tolist())) == 10)
+    press(qtbot, window, Qt.Key.Key_Home)  # back to a row per digit, from the keyboard
+    wait_for(qtbot, panel, lambda s: len(set(s["labels"].tolist())) == 10)
     assert panel.form.params.digit is None

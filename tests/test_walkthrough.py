@@ -22,6 +22,7 @@ from mechgui.app.main_window import TABS
 from mechgui.app.panel import SimulationPanel
 from mechgui.app.transport import BADGES, speed_label
 from mechgui.engine import presets
+from driving import pick, press
 from terminal import hears_ctrl_c
 
 pytestmark = pytest.mark.gui
@@ -29,11 +30,6 @@ pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-
-
-def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    """A key pressed on the keyboard: it goes to the widget that has the keyboard."""
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
 
 
 def open_tab(qtbot, window, index: int):
@@ -46,19 +42,7 @@ def open_tab(qtbot, window, index: int):
 
 def pick_preset(qtbot, panel, name: str) -> None:
     """Open the preset menu with the mouse and click the preset's entry."""
-    combo = panel.preset_combo
-    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    opened = time.monotonic()  # a click too soon after opening the menu is not a choice
-    qtbot.waitUntil(lambda: time.monotonic() - opened > 0.6)
-    index = view.model().index(combo.findData(name), 0)
-    view.scrollTo(index)
-    title = combo.itemText(index.row())
-    assert view.viewport().width() >= view.fontMetrics().horizontalAdvance(title)  # not cut off
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.visualRect(index).center())
-    qtbot.waitUntil(lambda: not view.isVisible())
+    pick(qtbot, panel.preset_combo, name)
 
 
 def shown_step(panel) -> int:

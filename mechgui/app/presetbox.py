@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from mechgui.engine.presets import Preset
 
+from .widgets import fit_menu
+
 __all__ = ["CUSTOM", "PresetBox"]
 
 CUSTOM = "(custom)"
@@ -53,7 +55,4 @@ class PresetBox(QGroupBox):
 
     def fit_menu(self) -> None:
         """The open menu is as wide as its longest title (the closed box may shorten it)."""
-        metrics = self.combo.view().fontMetrics()
-        widest = max(metrics.horizontalAdvance(self.combo.itemText(i))
-                     for i in range(self.combo.count()))
-        self.combo.view().setMinimumWidth(widest + 40)
+        fit_menu(self.combo)

@@ -11,9 +11,9 @@ import shiboken6
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPainter, QPen, QPixmap, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox
 
-__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row",
+__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row", "fit_menu",
            "warning_banner", "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
@@ -388,3 +388,12 @@ def as_picture(plot: pg.PlotItem) -> pg.ViewBox:
     box.invertY(True)
     box.setMouseEnabled(x=False, y=False)
     return box
+
+
+def fit_menu(combo: QComboBox) -> None:
+    """``combo``'s open menu as wide as its longest entry in the current font (a closed box
+    that shrinks with the side panel may shorten its text)."""
+    metrics = combo.view().fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())),
+                 default=0)
+    combo.view().setMinimumWidth(widest + 40)

@@ -22,6 +22,7 @@ from ...panel import SimulationPanel
 from ...runner import Failure
 from ...theme import Theme
 from ...transport import SPEEDS
+from ...widgets import fit_menu
 from .banner import TopBar
 from .cgan import CGANView
 from .controls import GANControls
@@ -422,6 +423,7 @@ class GANPanel(SimulationPanel):
         for view in (self.plane, self.line, self.cgan, self.images, self.curves, self.top,
                      self.explainer):
             view.restyle(theme)
+        fit_menu(self.controls.digit_combo)
         self._stale = True
 
 
