@@ -291,6 +291,45 @@ def test_screenshot_from_the_command_line(tmp_path):
     assert out.stat().st_size > 10_000
 
 
+#: Runs the app's command line in a child process and says whether its window's Qt object
+#: was still there once the app had returned, and whether Ctrl+C had its handler back.
+_AFTER_THE_APP = """
+import importlib, signal, sys
+import shiboken6
+from mechgui.cli import main
+
+launching = importlib.import_module("mechgui.app.launch")  # the module, not its function
+
+made = []
+
+class Recorded(launching.MainWindow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        made.append(self)
+
+launching.MainWindow = Recorded
+handler = signal.getsignal(signal.SIGINT)
+code = main(sys.argv[1:])
+print(code, len(made), shiboken6.isValid(made[0]), signal.getsignal(signal.SIGINT) is handler)
+"""
+
+
+def test_the_window_is_deleted_before_the_app_returns(tmp_path):
+    """The window goes while Qt's application exists, and Ctrl+C gets its old handler
+    back: left alive (the Ctrl+C handler held it), it was freed in the interpreter's
+    teardown, in no set order with Qt's, and the process once ended with SIGSEGV after
+    saving its screenshot."""
+    out = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-c", _AFTER_THE_APP, "--tab", "maxnet", "--preset", "fausett-4.1",
+         "--steps", "1", "--screenshot", str(out)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 1 False True"  # code, windows, alive, handler
+    assert out.stat().st_size > 10_000
+
+
 @pytest.mark.parametrize("args, message", [
     (("--tab", "nope"), "error: --tab=nope is not allowed: expected one of maxnet, "),
     (("--tab", "maxnet", "--preset", "nope"), "error: preset=nope is not allowed: "),

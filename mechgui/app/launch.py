@@ -7,7 +7,9 @@ import os
 import signal
 import sys
 import time
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -77,6 +79,7 @@ def launch(args: argparse.Namespace) -> int:
     if select is not None:
         if panel.explain is None or panel.explain.formula is None:
             window.close()
+            _release(window, signal.getsignal(signal.SIGINT))
             return _error(f"--select is not allowed on the {panel.title} tab: it has no "
                           "elements to explain")
         panel.explain.select(select - 1)
@@ -87,9 +90,10 @@ def launch(args: argparse.Namespace) -> int:
         panel.set_speed(MAX_SPEED)
         panel.run_steps(args.steps)
     if not scripted:
-        _close_on_interrupt(window)
+        previous = _close_on_interrupt(window)
         app.exec()
         stop_all()  # an engine still loading when the window closed ends its last call
+        _release(window, previous)
         return 0
 
     outcome = {"code": 1}
@@ -133,9 +137,11 @@ def launch(args: argparse.Namespace) -> int:
     timer = QTimer()
     timer.timeout.connect(poll)
     timer.start(50)
-    _close_on_interrupt(window)
+    previous = _close_on_interrupt(window)
     app.exec()
     stop_all()
+    timer.timeout.disconnect(poll)
+    _release(window, previous)
     return outcome["code"]
 
 
@@ -147,10 +153,22 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _close_on_interrupt(window: MainWindow) -> None:
-    """Ctrl+C in the terminal closes the window as Quit does (exit code 0).  Python runs
-    signal handlers only between bytecodes: a timer lets it look every 200 ms."""
+def _release(window: MainWindow, interrupt_handler: Any) -> None:
+    """Delete the window now, while the application exists, and give Ctrl+C back to
+    ``interrupt_handler``.  Left to Python (the Ctrl+C handler held it), the window was freed
+    in the interpreter's teardown in no set order with Qt's own: a rare crash at exit."""
+    signal.signal(signal.SIGINT, interrupt_handler)
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+
+
+def _close_on_interrupt(window: MainWindow) -> Any:
+    """Ctrl+C in the terminal closes the window as Quit does (exit code 0); the handler
+    it replaces.  Python runs signal handlers only between bytecodes: a timer lets it
+    look every 200 ms."""
+    previous = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, lambda *_: window.close())
     timer = QTimer(window)
     timer.timeout.connect(lambda: None)
     timer.start(200)
+    return previous
