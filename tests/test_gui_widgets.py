@@ -80,3 +80,51 @@ def test_a_roomy_axis_spaces_its_labels_so_they_never_touch(qtbot):
     plain = pg.AxisItem("bottom")
     plain.setTickFont(font)
     assert plain.tickValues(1, 2000, 230)[0][0] < axis.tickValues(1, 2000, 230)[0][0]
+
+
+def test_a_levels_axis_moves_names_apart_that_would_overlap(qtbot):
+    """The losses' right axis on a short lecture-mode plot whose range reaches far above
+    the equilibrium: "2 log 2" and "log 2" stand closer than their text is high; drawn,
+    they no longer overlap."""
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from mechgui.app.widgets import LevelsAxis
+
+    plot = pg.PlotWidget(axisItems={"right": LevelsAxis("right")})
+    qtbot.addWidget(plot)
+    item = plot.getPlotItem()
+    item.showAxis("right")
+    axis = item.getAxis("right")
+    font = QFont()
+    font.setPointSize(16)
+    axis.setTickFont(font)
+    axis.setTicks([[(1.386, "2 log 2"), (0.693, "log 2")]])
+    plot.resize(300, 110)
+    plot.setYRange(0.0, 8.0, padding=0)
+    plot.show()
+    qtbot.waitExposed(plot)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+
+    def names(of_axis):
+        """The names ``of_axis`` draws (once it has grown as wide as they are)."""
+        painter = QPainter(image)
+        try:
+            return of_axis.generateDrawSpecs(painter)[2]
+        finally:
+            painter.end()
+
+    def both_drawn():
+        plot.grab()  # a paint: the axis takes the width of its text
+        return len(names(axis)) == 2
+
+    qtbot.waitUntil(both_drawn)
+    upper, lower = sorted((rect for rect, _, _ in names(axis)), key=lambda r: r.top())
+    assert upper.bottom() <= lower.top() + 1e-6
+    # the overlap it mends: pyqtgraph's own drawing of the same axis
+    painter = QPainter(image)
+    try:
+        plain = pg.AxisItem.generateDrawSpecs(axis, painter)[2]
+    finally:
+        painter.end()
+    upper, lower = sorted((rect for rect, _, _ in plain), key=lambda r: r.top())
+    assert upper.bottom() > lower.top()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox
 
-__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row", "fit_menu",
+__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row", "fit_menu", "LevelsAxis",
            "warning_banner", "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
@@ -81,6 +81,25 @@ class RoomyAxis(pg.AxisItem):
             spacing *= factors[k % 3]
             k += 1
         return [(spacing, offset)] + ([] if k else levels[1:])
+
+
+class LevelsAxis(pg.AxisItem):
+    """A vertical axis that names a few levels (ticks set with ``setTicks``): two names
+    closer than their text is high (large lecture fonts on a short plot) are moved apart,
+    each half the overlap, instead of being drawn over each other."""
+
+    def generateDrawSpecs(self, p):  # noqa: N802 - pyqtgraph's name
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.orientation not in ("left", "right"):
+            return specs
+        axis, ticks, texts = specs
+        texts = sorted(texts, key=lambda spec: spec[0].center().y())
+        for upper, lower in zip(texts, texts[1:]):
+            overlap = upper[0].bottom() - lower[0].top()
+            if overlap > 0:
+                upper[0].translate(0, -overlap / 2)
+                lower[0].translate(0, overlap / 2)
+        return axis, ticks, texts
 
 
 class DotsItem(pg.GraphicsObject):

@@ -17,6 +17,7 @@ from mechgui.engine import ParamSet
 
 from ...panel import SimulationPanel
 from ...theme import Theme
+from ...widgets import LevelsAxis
 from .geometry import AxisRange, equilibrium_lines
 from .items import HALVES, Key, entry, show_curve
 
@@ -42,6 +43,7 @@ class CurvesView:
             self.graphics.addItem(key, row=1, col=col)
         self.acc_plot.setXLink(self.loss_plot)
         self.metric_plot.setXLink(self.loss_plot)
+        self.loss_plot.setAxisItems({"right": LevelsAxis("right")})
         self.loss_plot.showAxis("right")  # names the equilibrium values
         self.loss_d_curve = pg.PlotDataItem()
         self.loss_g_curve = pg.PlotDataItem()
