@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from mechgui.app.panels.gan import PAGE_2D, PAGE_IMAGES, grid_columns, pair_mosaic
 from mechgui.app.panels.gan.images import NEAREST_INK, PAIR_GAP
+from mechgui.app.panels.gan.readout import CURVES_HINT
 
 from driving import open_ready, pick, press, wait_for
 
@@ -96,6 +97,7 @@ def test_the_digits_preset_from_the_menu_plays_with_space_and_the_grid_follows(q
     assert "under it: its nearest training image" in images.samples_key.text()
     np.testing.assert_array_equal(images.real_item.image,
                                   pair_mosaic(np.asarray(snap["real"]), None, (8, 8), 10))
+    assert panel.explainer.strip.hover_label.text() == CURVES_HINT  # no plane to click here
     readout = panel.top.readout.text()
     assert "digits " in readout and "confident" in readout and "nan" not in readout.lower()
     assert "digits covered" in panel.curves.keys[2].text()

@@ -25,7 +25,7 @@ from ...panel import SimulationPanel
 from ...theme import Theme, color
 from .formulas import curve_hover, loss_lines, node_lines, plane_hover, probe_lines
 from .overview import ModelOverview
-from .readout import ExplainStrip, HoverReadout
+from .readout import CURVES_HINT, HOVER_HINT, ExplainStrip, HoverReadout
 
 __all__ = ["GANExplainer", "POINT_DIGITS", "OVERVIEW_SHARE"]
 
@@ -82,6 +82,7 @@ class GANExplainer(QObject):
         if formula.isHidden() != (page == _IMAGES):  # the digits keep the status line only
             formula.setVisible(page != _IMAGES)
         self.strip.show_formula(self._formula(snap))
+        self.strip.set_hint(HOVER_HINT if on_plane else CURVES_HINT)
         self.hover.refresh()
 
     def layer_shown(self, key: str, on: bool) -> None:

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from ...theme import Theme
 from .formulas import as_html
 
-__all__ = ["ExplainStrip", "HoverReadout", "HOVER_HINT"]
+__all__ = ["ExplainStrip", "HoverReadout", "HOVER_HINT", "CURVES_HINT"]
 
 _PADDING = 3  # pixels above and below the formula's text
 
 #: The status line while the mouse is over no plot.
 HOVER_HINT = ("Point at the plane or a curve to read its values · click the plane for D(x) "
               "there · Tab through the model's parts")
+#: The same on the pages with no plane of D (the 1-D toy, the cGAN, the digits).
+CURVES_HINT = "Point at a curve to read its values"
 
 
 class ExplainStrip(QWidget):
@@ -55,6 +57,7 @@ class ExplainStrip(QWidget):
         self._hover = ""
         self._rows = 0
         self._hinting = True
+        self._hint = HOVER_HINT
         self._colours = ("#1A1A1A", "#5A6270")
         self._ink = ""
         self.show_hover("")
@@ -82,13 +85,19 @@ class ExplainStrip(QWidget):
         self._hover, self._hinting = text, hinting
         self._show_hover()
 
+    def set_hint(self, hint: str) -> None:
+        """What the status line says while the mouse reads out nothing."""
+        if hint != self._hint:
+            self._hint = hint
+            self._show_hover()
+
     def hover_text(self) -> str:
         """The status line's whole text ("" while it shows the hint)."""
         return self._hover
 
     def _show_hover(self) -> None:
         label = self.hover_label
-        text = self._hover or HOVER_HINT
+        text = self._hover or self._hint
         width = max(label.width() - 8, 40)
         label.setText(QFontMetrics(label.font()).elidedText(text, Qt.TextElideMode.ElideRight,
                                                              width))
