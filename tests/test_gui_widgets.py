@@ -80,6 +80,17 @@ def test_a_roomy_axis_spaces_its_labels_so_they_never_touch(qtbot):
     plain = pg.AxisItem("bottom")
     plain.setTickFont(font)
     assert plain.tickValues(1, 2000, 230)[0][0] < axis.tickValues(1, 2000, 230)[0][0]
+    # a vertical axis: the values stand at least a line of text apart (the SOM's short
+    # schedule plots in lecture mode had 0 … 1.0 in steps of 0.2 on 90 pixels)
+    for side in ("left", "right"):
+        axis = RoomyAxis(side)
+        axis.setTickFont(font)
+        for size in (60, 90, 150, 400):
+            spacing, values = axis.tickValues(0, 1, size)[0]
+            assert spacing * size >= metrics.height(), (side, size, spacing)
+    plain = pg.AxisItem("right")
+    plain.setTickFont(font)
+    assert plain.tickValues(0, 1, 90)[0][0] * 90 < metrics.height()
 
 
 def test_a_levels_axis_moves_names_apart_that_would_overlap(qtbot):

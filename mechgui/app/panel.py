@@ -292,12 +292,13 @@ class SimulationPanel(QWidget):
                  colspan: int = 1, left: str = "", bottom: str = "",
                  view_box: pg.ViewBox | None = None, grid: bool = False) -> pg.PlotItem:
         """A plot item registered for theming (fonts, background, lecture mode)."""
-        axes = {"bottom": RoomyAxis("bottom")}
+        axes = {side: RoomyAxis(side) for side in ("bottom", "left", "right")}
         if layout is None:
             plot = pg.PlotItem(viewBox=view_box, axisItems=axes)
         else:
             plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan,
                                   viewBox=view_box, axisItems=axes)
+        plot.hideAxis("right")  # given, pyqtgraph shows it; a plot with two scales shows it
         if left:
             plot.setLabel("left", left)
         if bottom:

@@ -61,19 +61,23 @@ class DrawViewBox(pg.ViewBox):
 
 
 class RoomyAxis(pg.AxisItem):
-    """A horizontal axis whose tick labels never run into each other: where the values
-    would come closer than their own text is wide (large lecture fonts on a small plot),
-    the spacing grows (×2, ×2.5, ×2 … as pyqtgraph's own steps)."""
+    """An axis whose tick labels never run into each other: where the values would come
+    closer than their own text is wide (a horizontal axis) or high (a vertical one), as
+    large lecture fonts on a small plot make them, the spacing grows (×2, ×2.5, ×2 … as
+    pyqtgraph's own steps)."""
 
-    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802
         levels = super().tickSpacing(minVal, maxVal, size)
-        if not levels or size <= 0 or self.orientation not in ("bottom", "top"):
+        if not levels or size <= 0:
             return levels
         spacing, offset = levels[0]
         metrics = QFontMetrics(self.style["tickFont"] or self.font())
-        widest = max(abs(minVal), abs(maxVal))
-        text = self.tickStrings([widest], self.autoSIPrefixScale * self.scale, spacing)[0]
-        room = 1.5 * metrics.horizontalAdvance(text) + 4
+        if self.orientation in ("bottom", "top"):
+            widest = max(abs(minVal), abs(maxVal))
+            text = self.tickStrings([widest], self.autoSIPrefixScale * self.scale, spacing)[0]
+            room = 1.5 * metrics.horizontalAdvance(text) + 4
+        else:
+            room = 1.25 * metrics.height() + 2
         span = abs(maxVal - minVal)
         factors = (2.0, 2.5, 2.0)
         k = 0
