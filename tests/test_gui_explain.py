@@ -377,6 +377,26 @@ def test_select_from_the_command_line(tmp_path):
     assert lines == ["error: --select 9 is not allowed: the tab has 4 elements"]
 
 
+def test_a_selection_asked_before_a_preset_survives_the_tabs_defaults(window, qtbot):
+    """--select 45 with a 10 × 10 preset on the SOM tab, whose defaults have 2 units: the
+    defaults' snapshot, drawn first, cleared the selection, and the screenshot run said
+    '--select 45 is not allowed: the tab has 100 elements' (1 run in 2)."""
+    panel = window.show_tab("som")
+    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=60_000)
+    defaults = panel.snapshot
+    assert panel.explain.count(defaults) < 45
+    panel.explain.ask(44)
+    panel.explain.show(defaults)  # the defaults drawn again: too few units to select
+    assert panel.explain.selected is None
+    panel.load_preset("square-hexagonal")
+    qtbot.waitUntil(lambda: panel.snapshot is not defaults and panel.snapshot["step"] == 0)
+    qtbot.waitUntil(lambda: panel.explain.selected == 44)
+    assert "w₄₅ = (" in panel.explain.formula_text()  # unit 45's weights
+    panel.explain.select(None)  # a selection of the user's own ends the asking
+    panel.explain.show(panel.snapshot)
+    assert panel.explain.selected is None
+
+
 def test_the_other_competitive_tabs_read_out_under_the_mouse(window, qtbot):
     from mechgui.engine.explain.art1 import trial_readout
     from mechgui.engine.explain.counterpropagation import unit_readout as cp_unit

@@ -82,9 +82,10 @@ def launch(args: argparse.Namespace) -> int:
             _release(window, signal.getsignal(signal.SIGINT))
             return _error(f"--select is not allowed on the {panel.title} tab: it has no "
                           "elements to explain")
-        panel.explain.select(select - 1)
     if args.preset:
         panel.load_preset(args.preset)
+    if select is not None:
+        panel.explain.ask(select - 1)
     window.show()
     if args.steps:
         panel.set_speed(MAX_SPEED)
@@ -109,8 +110,14 @@ def launch(args: argparse.Namespace) -> int:
         ready = (snap is not None and not panel.runner.playing
                  and (snap["step"] >= target or snap["done"])
                  and now - state["since"] >= QUIET_SECONDS)
-        if ready and select is not None and panel.explain.selected is None:
+        if ready and select is not None and panel.explain.selected != select - 1:
+            # selected once the run is where it stops: a snapshot of other parameters (the
+            # tab's defaults, before the preset) would have cleared it
             count = panel.explain.count(snap)
+            if 1 <= select <= count:
+                panel.explain.select(select - 1)
+                state["since"] = now  # the formula drawn, then the picture
+                return
             print(f"error: --select {select} is not allowed: the tab has {count} elements",
                   file=sys.stderr)
             outcome["code"] = 2

@@ -94,6 +94,7 @@ class Explainer(QObject):
         self._timer.timeout.connect(self._update_readout)
         #: Read-outs written (for tests and the benchmark: at most one per frame).
         self.readouts_written = 0
+        self._asked: int | None = None  # a --select kept until a snapshot has it
 
     # -- set-up ----------------------------------------------------------------------------
     def watch(self, plot: pg.PlotItem, readout: Readout | None = None,
@@ -120,8 +121,18 @@ class Explainer(QObject):
                     view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- selection -------------------------------------------------------------------------
+    def ask(self, element: int) -> None:
+        """Select ``element`` now, and again whenever a snapshot that has it comes after one
+        that had not (the command line's ``--select``: the tab's defaults may be drawn
+        before the preset's), until another selection is made."""
+        snap = self._snapshot()
+        if snap is None or self.count is None or element < int(self.count(snap)):
+            self.select(element)
+        self._asked = int(element)
+
     def select(self, element: int | None) -> None:
         """Select ``element`` (None: nothing); the formula follows at once."""
+        self._asked = None
         if element is not None:
             element = int(element)
         if element == self.selected or (element is not None and self.formula is None):
@@ -149,9 +160,15 @@ class Explainer(QObject):
         """A snapshot was drawn: the formula with its numbers, the read-out anew."""
         if len(self._scenes) < len({id(w.plot) for w in self._watched}):
             self._connect()
-        if self.selected is not None and self.count is not None \
-                and self.selected >= int(self.count(snap)):
-            self.select(None)  # fewer elements now (new parameters)
+        if self.count is not None:
+            count = int(self.count(snap))
+            asked = self._asked
+            if self.selected is not None and self.selected >= count:
+                self.select(None)  # fewer elements now (new parameters)
+                self._asked = asked
+            elif asked is not None and self.selected is None and asked < count:
+                self.select(asked)
+                self._asked = asked
         self._show_formula(snap)
         if self._hover is not None and not self._timer.isActive():
             self._timer.start()
