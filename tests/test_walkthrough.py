@@ -212,6 +212,22 @@ def test_the_side_panel_shows_every_control_whole_for_every_preset_in_both_modes
                 assert content <= room, (model, name, on, content, room)
 
 
+def test_a_tab_first_opened_in_lecture_mode_has_lecture_sized_legends(window, qtbot):
+    """Ctrl+L, then the SOM and Mexican Hat tabs opened for the first time: their legends
+    (added after their plots took the theme) read at lecture size, not at 9 points."""
+    from mechgui.app.theme import LECTURE
+
+    press(qtbot, window, Qt.Key.Key_L, CTRL)
+    assert window.lecture_mode
+    sizes = []
+    for index in (1, 3):  # Mexican Hat, Kohonen SOM
+        panel = open_tab(qtbot, window, index)
+        for plot, _ in panel._plots:
+            if plot.legend is not None:
+                sizes += [label.opts["size"] for _, label in plot.legend.items]
+    assert len(sizes) >= 4 and set(sizes) == {f"{LECTURE.legend_size}pt"}, sizes
+
+
 def test_the_first_opening_of_a_tab_shows_it_preparing_and_space_starts_it_when_ready(
         window, qtbot):
     """The tab's place says it is preparing at once, then its frame comes (the plots being

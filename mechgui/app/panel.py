@@ -34,7 +34,7 @@ from .explain import Explainer, TeachPlayer
 from .paramform import ParamForm
 from .presetbox import CUSTOM, PresetBox
 from .runner import EngineRunner, Failure
-from .theme import NORMAL, Theme, apply_plot_theme
+from .theme import NORMAL, Theme, apply_legend_theme, apply_plot_theme
 from .transport import SPEEDS, TransportBar, status_text
 from .widgets import RoomyAxis
 
@@ -243,6 +243,9 @@ class SimulationPanel(QWidget):
             self._apply_theme(theme, plots=True, draw=False)
         else:
             self._apply_theme(self.theme, plots=False, draw=False)
+            for plot, _ in self._plots:  # legends added after their plot was themed
+                if plot.legend is not None:
+                    apply_legend_theme(plot.legend, self.theme)
         self.on_params(self.form.params)
         if self.snapshot is not None:
             self._draw(self.snapshot)

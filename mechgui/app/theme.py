@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from .widgets import fit_title
 
-__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme",
+__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme", "apply_legend_theme",
            "apply_axis_theme", "plain_ticks"]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
@@ -106,13 +106,17 @@ def apply_plot_theme(plot: pg.PlotItem, theme: Theme, title: str | None = None) 
     if title is not None:
         plot.setTitle(title, size=f"{theme.title_size}pt", color=theme.foreground)
     if plot.legend is not None:
-        legend = plot.legend
-        legend.setLabelTextSize(f"{theme.legend_size}pt")  # for entries added later
-        legend.setLabelTextColor(theme.foreground)
-        legend.setBrush(pg.mkBrush(255, 255, 255, 210))  # readable over the curves
-        for _, label in legend.items:  # and the ones already there
-            label.setText(label.text, size=f"{theme.legend_size}pt", color=theme.foreground)
-        legend.updateSize()
+        apply_legend_theme(plot.legend, theme)
+
+
+def apply_legend_theme(legend: pg.LegendItem, theme: Theme) -> None:
+    """Text size and colour of a legend's entries, those there and those added later."""
+    legend.setLabelTextSize(f"{theme.legend_size}pt")  # for entries added later
+    legend.setLabelTextColor(theme.foreground)
+    legend.setBrush(pg.mkBrush(255, 255, 255, 210))  # readable over the curves
+    for _, label in legend.items:  # and the ones already there
+        label.setText(label.text, size=f"{theme.legend_size}pt", color=theme.foreground)
+    legend.updateSize()
 
 
 def apply_axis_theme(axis: pg.AxisItem, theme: Theme) -> None:
