@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -52,6 +53,17 @@ def test_js_is_zero_for_one_distribution_and_ln2_for_disjoint_ones():
     assert js_divergence(left, right, bounds, bins=20) == pytest.approx(LN2, abs=1e-12)
     # Mass off the grid still counts (the "outside" bin): disjoint outside + inside is ln 2 too.
     assert js_divergence(left, right + 10, bounds, bins=20) == pytest.approx(LN2, abs=1e-12)
+
+
+def test_a_sample_far_beyond_any_integer_counts_outside_without_a_warning():
+    from mechgui.engine.gan.metrics import histogram
+
+    bounds = np.array([[-4.0, 4.0], [-4.0, 4.0]])
+    samples = np.array([[0.0, 0.0], [1e300, 0.0], [-1e300, 1e300], [np.inf, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the cast of 1e300 to int64 warned (a fuzz test met it)
+        counts = histogram(samples, bounds, bins=4)
+    assert counts.sum() == pytest.approx(1.0) and counts[-1] == pytest.approx(0.75)
 
 
 def test_js_matches_a_closed_form_value():

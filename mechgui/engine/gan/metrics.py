@@ -49,7 +49,8 @@ def histogram(samples: np.ndarray, bounds: np.ndarray, bins: int) -> np.ndarray:
     cell = (samples - low) * (bins / (high - low))
     finite_cell = np.isfinite(cell)
     finite = np.all(finite_cell, axis=1)
-    idx = np.floor(np.where(finite_cell, cell, -1.0)).astype(np.int64)
+    # clipped first: a finite value beyond int64 would cast to nonsense (and warn)
+    idx = np.floor(np.clip(np.where(finite_cell, cell, -1.0), -1.0, bins + 1.0)).astype(np.int64)
     # The upper edge belongs to the grid (as does a rounding error's width beyond it).
     idx[(idx == bins) & (cell <= bins * (1 + 1e-5) + 1e-8)] = bins - 1
     inside = finite & np.all((idx >= 0) & (idx < bins), axis=1)
