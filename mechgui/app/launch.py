@@ -79,7 +79,7 @@ def launch(args: argparse.Namespace) -> int:
     if select is not None:
         if panel.explain is None or panel.explain.formula is None:
             window.close()
-            _release(window, signal.getsignal(signal.SIGINT))
+            _release(window)
             return _error(f"--select is not allowed on the {panel.title} tab: it has no "
                           "elements to explain")
     if args.preset:
@@ -110,14 +110,8 @@ def launch(args: argparse.Namespace) -> int:
         ready = (snap is not None and not panel.runner.playing
                  and (snap["step"] >= target or snap["done"])
                  and now - state["since"] >= QUIET_SECONDS)
-        if ready and select is not None and panel.explain.selected != select - 1:
-            # selected once the run is where it stops: a snapshot of other parameters (the
-            # tab's defaults, before the preset) would have cleared it
+        if ready and select is not None and panel.explain.selected is None:
             count = panel.explain.count(snap)
-            if 1 <= select <= count:
-                panel.explain.select(select - 1)
-                state["since"] = now  # the formula drawn, then the picture
-                return
             print(f"error: --select {select} is not allowed: the tab has {count} elements",
                   file=sys.stderr)
             outcome["code"] = 2
@@ -160,11 +154,13 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _release(window: MainWindow, interrupt_handler: Any) -> None:
+def _release(window: MainWindow, interrupt_handler: Any = None) -> None:
     """Delete the window now, while the application exists, and give Ctrl+C back to
-    ``interrupt_handler``.  Left to Python (the Ctrl+C handler held it), the window was freed
-    in the interpreter's teardown in no set order with Qt's own: a rare crash at exit."""
-    signal.signal(signal.SIGINT, interrupt_handler)
+    ``interrupt_handler`` (if given).  Left to Python (the Ctrl+C handler held it), the
+    window was freed in the interpreter's teardown in no set order with Qt's own: a rare
+    crash at exit."""
+    if interrupt_handler is not None:
+        signal.signal(signal.SIGINT, interrupt_handler)
     if shiboken6.isValid(window):
         shiboken6.delete(window)
 

@@ -125,14 +125,17 @@ class Explainer(QObject):
         """Select ``element`` now, and again whenever a snapshot that has it comes after one
         that had not (the command line's ``--select``: the tab's defaults may be drawn
         before the preset's), until another selection is made."""
+        self._asked = int(element)
         snap = self._snapshot()
         if snap is None or self.count is None or element < int(self.count(snap)):
-            self.select(element)
-        self._asked = int(element)
+            self._select(element)
 
     def select(self, element: int | None) -> None:
         """Select ``element`` (None: nothing); the formula follows at once."""
         self._asked = None
+        self._select(element)
+
+    def _select(self, element: int | None) -> None:
         if element is not None:
             element = int(element)
         if element == self.selected or (element is not None and self.formula is None):
@@ -162,13 +165,10 @@ class Explainer(QObject):
             self._connect()
         if self.count is not None:
             count = int(self.count(snap))
-            asked = self._asked
             if self.selected is not None and self.selected >= count:
-                self.select(None)  # fewer elements now (new parameters)
-                self._asked = asked
-            elif asked is not None and self.selected is None and asked < count:
-                self.select(asked)
-                self._asked = asked
+                self._select(None)  # fewer elements now (new parameters)
+            elif self._asked is not None and self.selected is None and self._asked < count:
+                self._select(self._asked)
         self._show_formula(snap)
         if self._hover is not None and not self._timer.isActive():
             self._timer.start()

@@ -33,7 +33,6 @@ __all__ = ["Stages", "TeachPlayer", "teach_opening", "wait_for_step"]
 Stages = Iterator["str | None"]
 
 
-
 def teach_opening(panel: Any, done_text: str) -> Generator[str, None, Mapping[str, Any] | None]:
     """The snapshot a teach step starts from, the run paused (``snap = yield from …``);
     None where there is nothing to teach: no snapshot yet, or a run that is done (after
