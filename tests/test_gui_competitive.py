@@ -5,7 +5,8 @@ lecture mode; what is drawn is checked against the snapshot it was drawn from.""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from test_walkthrough import CTRL, pick_preset, press
+from driving import open_ready, press
+from test_walkthrough import CTRL, pick_preset
 
 from mechgui.app.theme import LECTURE, NORMAL
 from mechgui.engine import presets
@@ -13,12 +14,6 @@ from mechgui.engine import presets
 pytestmark = pytest.mark.gui
 
 MODELS = ("lvq", "counterpropagation", "art1")
-
-
-def open_tab(qtbot, window, model):
-    panel = window.show_tab(model)
-    qtbot.waitUntil(panel.transport.play_button.isEnabled, timeout=60_000)  # engine ready
-    return panel
 
 
 def at_step(panel, step):
@@ -99,7 +94,7 @@ DRAWN = {"lvq": drawn_lvq, "counterpropagation": drawn_counterpropagation, "art1
 
 @pytest.mark.parametrize("model", MODELS)
 def test_every_preset_from_its_menu_then_step_reset_and_play(window, qtbot, model):
-    panel = open_tab(qtbot, window, model)
+    panel = open_ready(qtbot, window, model)
     drawn = DRAWN[model]
     for name in presets(model):
         pick_preset(qtbot, panel, name)
@@ -127,7 +122,7 @@ def test_every_preset_from_its_menu_then_step_reset_and_play(window, qtbot, mode
 
 
 def test_lvq_moves_as_drawn(window, qtbot):
-    panel = open_tab(qtbot, window, "lvq")
+    panel = open_ready(qtbot, window, "lvq")
     pick_preset(qtbot, panel, "fausett-five")
     qtbot.waitUntil(at_step(panel, 0))
     for step in (1, 2, 3):
@@ -154,7 +149,7 @@ def test_lvq_moves_as_drawn(window, qtbot):
 
 
 def test_art1_vigilance_slider_retrains_and_the_categories_grow(window, qtbot):
-    panel = open_tab(qtbot, window, "art1")
+    panel = open_ready(qtbot, window, "art1")
     pick_preset(qtbot, panel, "letters-0.3")
     qtbot.waitUntil(lambda: at_step(panel, 0)() and panel.snapshot["vigilance"] == 0.3)
     slider = panel.vigilance_slider
@@ -183,7 +178,7 @@ def test_art1_vigilance_slider_retrains_and_the_categories_grow(window, qtbot):
                                          ("counterpropagation", "reciprocal-8"),
                                          ("art1", "letters-0.6")])
 def test_lecture_mode_on_and_off_with_data_on_the_plots(window, qtbot, model, name):
-    panel = open_tab(qtbot, window, model)
+    panel = open_ready(qtbot, window, model)
     pick_preset(qtbot, panel, name)
     qtbot.waitUntil(at_step(panel, 0))
     panel.set_speed(0)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 from mechgui.app.explain import TeachPlayer
 from mechgui.app.theme import LECTURE
 
+from driving import open_ready
+
 pytestmark = pytest.mark.gui
 
 #: The small SOM of tests/test_explain.py: three units on a chain, three inputs.
@@ -29,9 +31,8 @@ def quick_teach(monkeypatch):
 
 def ready(qtbot, window, tab, preset=None, params=None):
     """``tab`` shown, its engine ready, at step 0 of ``preset`` (or of ``params``)."""
-    panel = window.show_tab(tab)
-    qtbot.waitUntil(lambda: panel.transport.play_button.isEnabled()
-                    and panel.snapshot is not None, timeout=60_000)
+    panel = open_ready(qtbot, window, tab)
+    qtbot.waitUntil(lambda: panel.snapshot is not None, timeout=60_000)
     old = panel.snapshot
     if preset:
         panel.load_preset(preset)

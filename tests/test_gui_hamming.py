@@ -6,6 +6,8 @@ import pytest
 from mechgui.app.panels.hamming import exemplar_labels, grid_shape, mosaic
 from mechgui.engine.data import load_letters
 
+from driving import wait_for
+
 pytestmark = pytest.mark.gui
 
 EXEMPLARS = np.array([[1, -1, -1, -1], [-1, -1, -1, 1]], dtype=float)
@@ -21,10 +23,6 @@ def panel(qtbot, window):
     yield panel
     assert panel.render_errors == []
     assert panel.runner.errors == []
-
-
-def _wait(qtbot, panel, test, timeout=30_000):
-    qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
 
 
 def _bar_heights(item):
@@ -48,7 +46,7 @@ def test_grid_shapes_and_labels():
 
 def test_example_4_3_step_by_step(qtbot, panel):
     panel.load_preset("fausett-4.3")
-    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0)
     image = panel.mosaic_item.image
     np.testing.assert_array_equal(image[0], EXEMPLARS[0])
     np.testing.assert_array_equal(image[2], EXEMPLARS[1])
@@ -57,7 +55,7 @@ def test_example_4_3_step_by_step(qtbot, panel):
     for step in range(14):
         if step:
             panel.step_once()
-            _wait(qtbot, panel, lambda s, k=step: s["step"] == k)
+            wait_for(qtbot, panel, lambda s, k=step: s["step"] == k)
         snap = panel.snapshot
         i = snap["input_index"]
         np.testing.assert_array_equal(panel.input_item.image, INPUTS[i].reshape(1, 4))
@@ -89,7 +87,7 @@ def test_example_4_3_play_at_max_speed(qtbot, panel):
     panel.load_preset("fausett-4.3")
     panel.set_speed(0)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["done"])
+    wait_for(qtbot, panel, lambda s: s["done"])
     assert panel.snapshot["step"] == 13
     assert list(panel.snapshot["winners"]) == WINNERS
     np.testing.assert_array_equal(_bar_heights(panel.yin_bars), Y_IN[3])
@@ -99,7 +97,7 @@ def test_letters_noisy(qtbot, panel):
     panel.load_preset("letters-noisy")
     panel.set_speed(0)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["done"])
+    wait_for(qtbot, panel, lambda s: s["done"])
     snap = panel.snapshot
     assert list(snap["winners"]) == [0, 9, 20]
     labels, patterns = load_letters()
@@ -122,12 +120,12 @@ def test_letters_noisy(qtbot, panel):
 
 def test_flip_pixel_changes_the_input(qtbot, panel):
     panel.load_preset("fausett-4.3")
-    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0)
     assert panel.flip_pixel(0, 1)
     expected = INPUTS.copy()
     expected[0, 1] = -1
     np.testing.assert_array_equal(panel.form.params.inputs, expected)
-    _wait(qtbot, panel, lambda s: np.array_equal(s["input"], expected[0]))
+    wait_for(qtbot, panel, lambda s: np.array_equal(s["input"], expected[0]))
     np.testing.assert_array_equal(panel.input_item.image, expected[:1])
     np.testing.assert_array_equal(_bar_heights(panel.yin_bars), [4, 2])
     assert not panel.flip_pixel(1, 0)  # outside a 1 × 4 grid
@@ -135,7 +133,7 @@ def test_flip_pixel_changes_the_input(qtbot, panel):
 
 def test_click_and_paint_on_the_input_grid(qtbot, panel):
     panel.load_preset("letters-noisy")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["input"].size == 63)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["input"].size == 63)
     before = np.array(panel.form.params.inputs)
     box = panel.input_box
     box.sigDraw.emit(3.5, 2.5)  # pixel row 2, column 3: flips
@@ -143,7 +141,7 @@ def test_click_and_paint_on_the_input_grid(qtbot, panel):
     after = np.array(panel.form.params.inputs)
     assert after[0, 2 * 7 + 3] == -before[0, 2 * 7 + 3]
     assert np.count_nonzero(after != before) == 1
-    _wait(qtbot, panel, lambda s: np.array_equal(s["input"], after[0]))
+    wait_for(qtbot, panel, lambda s: np.array_equal(s["input"], after[0]))
     np.testing.assert_array_equal(panel.input_item.image, after[0].reshape(9, 7))
     # a drag paints the value of the first pixel it flipped
     value = -after[0, 0]
@@ -155,7 +153,7 @@ def test_click_and_paint_on_the_input_grid(qtbot, panel):
 
 def test_make_noisy_input(qtbot, panel):
     panel.load_preset("letters-noisy")
-    _wait(qtbot, panel, lambda s: s["input"].size == 63)
+    wait_for(qtbot, panel, lambda s: s["input"].size == 63)
     assert panel.noise_slider.maximum() == 63
     panel.exemplar_combo.setCurrentIndex(9)
     assert panel.exemplar_combo.currentText() == "C2"
@@ -167,7 +165,7 @@ def test_make_noisy_input(qtbot, panel):
     assert np.count_nonzero(inputs[0] != patterns[9]) == 6
     panel.set_speed(0)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["done"] and np.array_equal(s["input"], inputs[0]))
+    wait_for(qtbot, panel, lambda s: s["done"] and np.array_equal(s["input"], inputs[0]))
     snap = panel.snapshot
     assert snap["net_input"][9] == 63 - 6
     assert list(snap["winners"]) == [int(np.argmax(snap["net_input"]))]
@@ -175,7 +173,7 @@ def test_make_noisy_input(qtbot, panel):
 
 def test_lecture_mode(qtbot, window, panel):
     panel.load_preset("letters-noisy")
-    _wait(qtbot, panel, lambda s: s["input"].size == 63)
+    wait_for(qtbot, panel, lambda s: s["input"].size == 63)
     window.set_lecture_mode(True)
     assert panel.tile_labels[0].textItem.font().pointSize() == panel.theme.tick_size
     ticks = panel.yin_plot.getAxis("bottom")._tickLevels[0]

@@ -24,6 +24,8 @@ from mechgui.engine.som import (
 )
 from stallmeter import StallMeter
 
+from driving import wait_for
+
 pytestmark = pytest.mark.gui
 
 
@@ -33,10 +35,6 @@ def panel(qtbot, window):
     yield panel
     assert panel.render_errors == []
     assert panel.runner.errors == []
-
-
-def _wait(qtbot, panel, test, timeout=30_000):
-    qtbot.waitUntil(lambda: panel.snapshot is not None and test(panel.snapshot), timeout=timeout)
 
 
 def _load_csv(qtbot, panel, path, ok=True, timeout=20000):
@@ -101,7 +99,7 @@ def test_linear_chain_is_readable_in_lecture_mode(qtbot, window, panel):
     panel.load_preset("fausett-4.6")
     panel.set_speed(0)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["done"] and s["cols"] == 25, timeout=15000)
+    wait_for(qtbot, panel, lambda s: s["done"] and s["cols"] == 25, timeout=15000)
     qtbot.wait(50)
     labels = [label for label in panel.map.unit_labels if label.toPlainText()]
     assert len(labels) >= 7  # the book's 9 groups (seed 431)
@@ -121,11 +119,11 @@ def test_linear_chain_is_readable_in_lecture_mode(qtbot, window, panel):
 
 def test_lattice_and_highlights_equal_the_snapshot(qtbot, panel):
     panel.load_preset("square-hexagonal")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "hexagonal")
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "hexagonal")
     edges = lattice_edges(10, 10, "hexagonal")
     for step in (1, 2, 3):
         panel.step_once()
-        _wait(qtbot, panel, lambda s, k=step: s["step"] == k)
+        wait_for(qtbot, panel, lambda s, k=step: s["step"] == k)
         snap = panel.snapshot
         w = np.asarray(snap["weights"])
         np.testing.assert_array_equal(_xy(panel.space.lattice_item), w[edges].reshape(-1, 2))
@@ -157,9 +155,9 @@ def test_pausing_at_full_speed_shows_everything_of_the_last_step(qtbot, panel):
     panel.load_preset("square-hexagonal")
     assert panel.submit_params(rows=20, cols=20, epochs=10_000)
     panel.set_speed(0)
-    _wait(qtbot, panel, lambda s: s["rows"] == 20)
+    wait_for(qtbot, panel, lambda s: s["rows"] == 20)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["epoch"] >= 5, timeout=15000)
+    wait_for(qtbot, panel, lambda s: s["epoch"] >= 5, timeout=15000)
     panel.pause()
     qtbot.waitUntil(lambda: not panel.runner.playing)
     qtbot.wait(200)  # the frame published on pausing
@@ -187,7 +185,7 @@ def test_the_map_and_curves_are_redrawn_on_detailed_frames_only(qtbot, panel):
     as on the last detailed frame until the next one, or until a colouring is picked."""
     panel.load_preset("square-hexagonal")
     assert panel.submit_params(rows=20, cols=20, epochs=10_000)
-    _wait(qtbot, panel, lambda s: s["rows"] == 20)
+    wait_for(qtbot, panel, lambda s: s["rows"] == 20)
     sim = create("som", seed=4, **panel.form.params.to_dict())
     sim.step(700)
     detailed = sim.snapshot()
@@ -225,7 +223,7 @@ def test_map_colourings_follow_the_weights(qtbot, panel):
     panel.load_preset("square-10x10")
     panel.set_speed(0)
     panel.run_steps(1000)
-    _wait(qtbot, panel, lambda s: s["step"] == 1000 and s["topology"] == "rectangular")
+    wait_for(qtbot, panel, lambda s: s["step"] == 1000 and s["topology"] == "rectangular")
     snap = panel.snapshot
     w = np.asarray(snap["weights"])
     res = panel.map.cells_item.image.shape[0] // 10
@@ -254,7 +252,7 @@ def test_letters_glyphs_and_labels(qtbot, panel):
     panel.load_preset("fausett-4.7")
     panel.set_speed(0)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["done"] and s["input_shape"] == (9, 7), timeout=10000)
+    wait_for(qtbot, panel, lambda s: s["done"] and s["input_shape"] == (9, 7), timeout=10000)
     snap = panel.snapshot
     w = np.asarray(snap["weights"])
     assert panel.map.glyph_item.isVisible()
@@ -270,17 +268,17 @@ def test_letters_glyphs_and_labels(qtbot, panel):
 
 def test_example_4_4_weight_matrix_and_epoch_steps(qtbot, panel):
     panel.load_preset("fausett-4.4")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["weights"].shape == (2, 4))
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["weights"].shape == (2, 4))
     panel.set_granularity("epoch")
     assert panel.step_size() == 4
     panel.step_once()
-    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    wait_for(qtbot, panel, lambda s: s["step"] == 4)
     np.testing.assert_allclose(panel.matrix.image_item.image, [[.032, .096, .68, .984],
                                                          [.968, .304, .112, .048]], atol=1e-6)
     assert [t.toPlainText() for t in panel.matrix.texts] == \
         ["0.032", "0.096", "0.68", "0.984", "0.968", "0.304", "0.112", "0.048"]
     panel.step_once()
-    _wait(qtbot, panel, lambda s: s["step"] == 8 and s["done"])
+    wait_for(qtbot, panel, lambda s: s["step"] == 8 and s["done"])
     assert sorted(panel.unit_label_texts()) == sorted(["x(2),x(4)", "x(1),x(3)"]) or \
         all("x(" in t for t in panel.unit_label_texts())
     panel.set_granularity("sample")
@@ -289,7 +287,7 @@ def test_example_4_4_weight_matrix_and_epoch_steps(qtbot, panel):
 
 def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
     panel.load_preset("fausett-4.4")
-    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 4))
+    wait_for(qtbot, panel, lambda s: s["weights"].shape == (2, 4))
     panel.set_draw_mode(True)
     assert panel._left_plot is panel.space.plot and panel.space.box.drawing_enabled
     for x, y in ((0.1, 0.1), (0.9, 0.2), (0.5, 0.8)):
@@ -300,7 +298,7 @@ def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
     assert params.dataset == "custom" and params.initial_weights is None
     np.testing.assert_array_equal(params.data, [[0.1, 0.1], [0.9, 0.2], [0.5, 0.8]])
     assert not panel.space.box.drawing_enabled
-    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
+    wait_for(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
     np.testing.assert_array_equal(_scatter(panel.space.data_item), params.data)
 
     bad = tmp_path / "bad.csv"
@@ -310,10 +308,10 @@ def test_draw_data_and_load_csv(qtbot, panel, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("a,0,0\nb,0,1\nc,1,0\nd,1,1\n")
     _load_csv(qtbot, panel, good)
-    _wait(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
+    wait_for(qtbot, panel, lambda s: s["weights"].shape == (2, 2))
     panel.set_granularity("epoch")
     panel.step_once()
-    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    wait_for(qtbot, panel, lambda s: s["step"] == 4)
     names = ",".join(panel.unit_label_texts()).split(",")
     assert sorted(n for n in names if n) == ["a", "b", "c", "d"]
 
@@ -329,7 +327,7 @@ def test_the_data_and_their_names_come_from_the_snapshot(qtbot, panel, tmp_path,
         if name.startswith("mechgui.app.panels.som"):
             monkeypatch.setattr(module, "load_dataset", refuse, raising=False)
     panel.load_preset("ring-linear")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "linear")
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "linear")
     snap = panel.snapshot
     assert panel._data is snap["data"]
     np.testing.assert_array_equal(_scatter(panel.space.data_item), snap["data"])
@@ -338,19 +336,19 @@ def test_the_data_and_their_names_come_from_the_snapshot(qtbot, panel, tmp_path,
     three = tmp_path / "three.csv"
     three.write_text("p,0,0,0\nq,0,0,1\nr,1,1,0\ns,1,1,1\n")
     _load_csv(qtbot, panel, three)
-    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (4, 3))
+    wait_for(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (4, 3))
     assert panel._left_plot is panel.matrix.plot  # 3-D data: the weight matrix
     assert panel.snapshot["labels"] == ("1", "2", "3", "4")  # the engine numbers them …
     panel.set_granularity("epoch")
     panel.step_once()
-    _wait(qtbot, panel, lambda s: s["step"] == 4)
+    wait_for(qtbot, panel, lambda s: s["step"] == 4)
     names = ",".join(panel.unit_label_texts()).split(",")
     assert sorted(n for n in names if n) == ["p", "q", "r", "s"]  # … the map names them
 
     two = tmp_path / "two.csv"
     two.write_text("0.1,0.2\n0.3,0.9\n0.8,0.4\n")
     _load_csv(qtbot, panel, two)
-    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
+    wait_for(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
     assert panel._left_plot is panel.space.plot
     np.testing.assert_array_equal(_scatter(panel.space.data_item), panel.snapshot["data"])
     np.testing.assert_array_equal(panel.snapshot["data"], [[0.1, 0.2], [0.3, 0.9], [0.8, 0.4]])
@@ -361,7 +359,7 @@ def test_each_view_normal_and_lecture(qtbot, window, panel, preset):
     panel.load_preset(preset)
     panel.set_speed(0)
     panel.run_steps(300)
-    _wait(qtbot, panel, lambda s: s["step"] == 300, timeout=10000)
+    wait_for(qtbot, panel, lambda s: s["step"] == 300, timeout=10000)
     for lecture in (False, True):
         window.set_lecture_mode(lecture)
         qtbot.wait(30)
@@ -380,10 +378,10 @@ def test_the_map_has_a_colour_scale_and_no_topographic_error_without_topology(qt
     from PySide6.QtCore import Qt
 
     panel.load_preset("fausett-4.5")  # the letters, no topology
-    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0)
     panel.set_colouring("hit count")
     qtbot.keyClick(window, Qt.Key.Key_Right)
-    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    wait_for(qtbot, panel, lambda s: s["step"] == 1)
     hits = np.bincount(np.asarray(panel.snapshot["data_winners"]), minlength=25)
     assert panel.map.colour_bar.levels() == (0.0, float(hits.max()))
     axis = panel.map.colour_bar.axis
@@ -392,19 +390,19 @@ def test_the_map_has_a_colour_scale_and_no_topographic_error_without_topology(qt
     assert panel.curves.te_curve.getData()[0] is None or len(panel.curves.te_curve.getData()[0]) == 0
     assert "no topology" in panel.map.title()
     panel.load_preset("fausett-4.7")  # the diamond has neighbours: TE means something
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "diamond")
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["topology"] == "diamond")
     qtbot.keyClick(window, Qt.Key.Key_Right)
-    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    wait_for(qtbot, panel, lambda s: s["step"] == 1)
     assert "TE = " in panel.info_label.text()
 
 
 # -- CSV files from anyone ------------------------------------------------------------------
 def _playing(qtbot, panel):
     panel.load_preset("square-hexagonal")
-    _wait(qtbot, panel, lambda s: s["step"] == 0)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0)
     panel.set_speed(200)
     panel.play()
-    _wait(qtbot, panel, lambda s: s["step"] > 0)
+    wait_for(qtbot, panel, lambda s: s["step"] > 0)
     return panel.snapshot["data"]
 
 
@@ -430,7 +428,7 @@ def test_a_bad_csv_file_gives_one_line_and_the_run_plays_on(qtbot, panel, tmp_pa
         assert fragment in text and "nothing was changed" in text and "\n" not in text, text
         assert not panel.controls.csv_progress.isVisible()
     step = panel.snapshot["step"]
-    _wait(qtbot, panel, lambda s: s["step"] > step)  # the run went on
+    wait_for(qtbot, panel, lambda s: s["step"] > step)  # the run went on
     assert panel.runner.playing and panel.snapshot["data"] is data
     panel.pause()
 
@@ -463,7 +461,7 @@ def test_a_big_csv_file_is_read_off_the_gui_thread_with_progress(qtbot, panel, t
     # the event loop kept ticking all along: many ticks, no long stall
     assert len(meter.raw) > took / 0.5 and meter.longest < 2.0, \
         (took, len(meter.raw), meter.longest, meter.longest_raw)
-    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (300_000, 2), timeout=60000)
+    wait_for(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (300_000, 2), timeout=60000)
     panel.pause()
 
 
@@ -480,7 +478,7 @@ def test_a_second_csv_replaces_the_first_and_closing_the_window_stops_a_reading(
     _load_csv(qtbot, panel, small)  # the first reading is cancelled: only this one finishes
     qtbot.wait(300)
     assert finished == [True] and "from small.csv" in panel.message.text()
-    _wait(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
+    wait_for(qtbot, panel, lambda s: np.asarray(s["data"]).shape == (3, 2))
     panel.load_csv_file(str(big))
     assert panel.reading_csv
     window.close()  # cancels the reading and waits for it
@@ -498,7 +496,7 @@ def _play_until(qtbot, window, panel, steps):
 
     press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: panel.runner.playing, timeout=10_000)
-    _wait(qtbot, panel, lambda s: s["step"] >= steps or s["done"], timeout=60_000)
+    wait_for(qtbot, panel, lambda s: s["step"] >= steps or s["done"], timeout=60_000)
     if panel.runner.playing:
         press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not panel.runner.playing, timeout=10_000)
@@ -532,7 +530,7 @@ def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtb
 
     # two hyper-ellipse units: each unit's ellipse D(j) = (2·QE)², the data in their winner's colour
     pick_preset(qtbot, panel, "ellipse-2")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["distance"] == "ellipse")
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["distance"] == "ellipse")
     _play_until(qtbot, window, panel, 1800)
     snap = panel.snapshot
     assert snap["sigmas"].shape == (2, 2, 2)
@@ -550,7 +548,7 @@ def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtb
 
     # fuzzy memberships: every point in the blend of the units' colours by its memberships
     pick_preset(qtbot, panel, "overlapping-fuzzy")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["membership"] == "fuzzy")
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["membership"] == "fuzzy")
     assert not any(item.isVisible() for item in panel.space.unit_ellipses)
     _play_until(qtbot, window, panel, 1200)
     snap = panel.snapshot
@@ -566,9 +564,9 @@ def test_extended_presets_draw_ellipses_and_memberships_as_the_snapshot_says(qtb
 
     # a big map: plain data again
     pick_preset(qtbot, panel, "square-10x10")
-    _wait(qtbot, panel, lambda s: s["step"] == 0 and s["rows"] == 10)
+    wait_for(qtbot, panel, lambda s: s["step"] == 0 and s["rows"] == 10)
     press(qtbot, window, Qt.Key.Key_Right)
-    _wait(qtbot, panel, lambda s: s["step"] == 1)
+    wait_for(qtbot, panel, lambda s: s["step"] == 1)
     qtbot.waitUntil(lambda: not panel.space.colouring)
     assert panel.space.data_item.opts["brush"].color().alpha() < 190
 

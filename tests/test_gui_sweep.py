@@ -13,13 +13,14 @@ from mechgui.app.theme import LECTURE, NORMAL
 from mechgui.engine.metrics import measure, metrics_for
 from mechgui.explore.task import advance
 
+from driving import open_ready
+
 pytestmark = pytest.mark.gui
 
 
 def open_view(qtbot, window, tab):
     """The tab shown, then Run ▸ Sweep… by its shortcut."""
-    panel = window.show_tab(tab)
-    qtbot.waitUntil(panel.transport.play_button.isEnabled)  # the tab's engine is ready
+    panel = open_ready(qtbot, window, tab)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
