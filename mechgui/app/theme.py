@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 
 from .widgets import fit_title
 
-__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme", "apply_legend_theme",
-           "apply_axis_theme", "plain_ticks"]
+__all__ = ["Theme", "NORMAL", "LECTURE", "PALETTE", "STATUS_COLOURS", "color", "apply_plot_theme",
+           "apply_legend_theme", "apply_axis_theme", "plain_ticks"]
 
 #: Okabe–Ito colours: black, orange, sky blue, bluish green, yellow, blue, vermillion, purple.
 PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")

@@ -13,8 +13,8 @@ from PySide6.QtCore import QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetrics, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox
 
-__all__ = ["DrawViewBox", "RoomyAxis", "as_picture", "DotsItem", "FittedTitle", "fit_title", "bar_edges", "count_row", "fit_menu", "LevelsAxis",
-           "warning_banner", "set_stretch"]
+__all__ = ["DrawViewBox", "RoomyAxis", "LevelsAxis", "as_picture", "DotsItem", "FittedTitle",
+           "fit_title", "bar_edges", "count_row", "fit_menu", "warning_banner", "set_stretch"]
 
 #: Characters left out before the "…" of a shortened title (a dangling dash or comma).
 _TRAILING = " \t—–-,:;(/"
